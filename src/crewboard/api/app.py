@@ -1,0 +1,54 @@
+"""The application factory: routers under /api/v1, error handlers, health check."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from crewboard import __version__
+from crewboard.api.errors import install_error_handlers
+from crewboard.config import Settings
+from crewboard.db import make_engine, make_session_factory, upgrade
+
+API = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *,
+               session_factory: sessionmaker[Session] | None = None,
+               migrate: bool = True) -> FastAPI:
+    """Build the app; it upgrades its own schema unless told the caller did."""
+    settings = settings or Settings()
+    if session_factory is None:
+        if migrate:
+            upgrade(settings.database_url)
+        session_factory = make_session_factory(make_engine(settings.database_url))
+    app = FastAPI(title="crewboard", version=__version__,
+                  description="Dispatch for field-service businesses.")
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    install_error_handlers(app)
+
+    from crewboard.auth.api import router as auth_router
+    from crewboard.company.api import router as company_router
+    from crewboard.customers.api import router as customers_router
+    from crewboard.jobs.api import router as jobs_router
+    from crewboard.technicians.api import router as technicians_router
+
+    for router in (auth_router, company_router, customers_router, technicians_router,
+                   jobs_router):
+        app.include_router(router, prefix=API)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz(request: Request) -> JSONResponse:
+        """200 when the database answers, 503 when it does not."""
+        try:
+            with request.app.state.session_factory() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:  # any driver error means "not healthy"
+            return JSONResponse({"status": "error", "database": str(exc)[:200]},
+                                status_code=503)
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    return app

@@ -1,0 +1,1 @@
+"""Users, roles, passwords, web sessions and API tokens."""

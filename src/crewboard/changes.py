@@ -1,0 +1,34 @@
+"""Shared helpers for edits: apply a change set and guard against stale versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crewboard.errors import Conflict
+
+
+class StaleVersion(Conflict):
+    """The caller edited an old copy; the API answers 409 with the current record."""
+
+    def __init__(self, obj: Any, what: str, sent: int) -> None:
+        super().__init__("stale_version",
+                         f"{what} was changed by someone else (you sent version {sent}, "
+                         f"current is {obj.version}); reload it and try again.")
+        self.obj = obj
+
+
+def check_version(obj: Any, version: int | None, what: str) -> None:
+    """Refuse an edit made against an older version of ``obj``."""
+    if version is not None and obj.version != version:
+        raise StaleVersion(obj, what, version)
+
+
+def apply_changes(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set attributes that differ and return ``{field: [old, new]}`` for the audit row."""
+    changed: dict[str, list[Any]] = {}
+    for key, value in values.items():
+        old = getattr(obj, key)
+        if old != value:
+            setattr(obj, key, value)
+            changed[key] = [old, value]
+    return changed

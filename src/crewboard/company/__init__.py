@@ -1,0 +1,1 @@
+"""The company running crewboard: name, timezone, working hours."""

@@ -1,0 +1,1 @@
+"""Customers and the places where work is done for them."""

@@ -1,0 +1,1 @@
+"""Audit trail rows and the after-commit event bus."""

@@ -1,0 +1,70 @@
+"""After-commit publication of domain events.
+
+Actions queue plain dicts on the session; they reach subscribers (board SSE,
+notification rules, webhooks) only when the transaction commits, so a
+rolled-back change never tells anyone anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+Message = dict[str, Any]
+Subscriber = Callable[[Message], None]
+_PENDING = "crewboard_pending_events"
+
+
+class Bus:
+    """In-process fan-out; a Redis adapter can subscribe and re-publish."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[Subscriber] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
+        with self._lock:
+            self._subscribers.append(fn)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if fn in self._subscribers:
+                    self._subscribers.remove(fn)
+
+        return unsubscribe
+
+    def publish(self, message: Message) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for fn in subscribers:
+            try:
+                fn(message)
+            except Exception:  # one bad subscriber must not stop the others
+                log.exception("event subscriber failed")
+
+
+bus = Bus()
+
+
+def queue(session: Session, message: Message) -> None:
+    """Hold ``message`` until this session's transaction commits."""
+    session.info.setdefault(_PENDING, []).append(message)
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, [])
+    for message in pending:
+        bus.publish(message)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_on_rollback(session: Session, _previous: Any) -> None:
+    if not session.in_transaction():
+        session.info.pop(_PENDING, None)

@@ -1,0 +1,1 @@
+"""Jobs, job types and the job lifecycle."""

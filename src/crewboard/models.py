@@ -1,0 +1,10 @@
+"""Imports every table module so metadata is complete (Alembic, tests)."""
+
+
+def load_all() -> None:
+    from crewboard.auth import models as _auth  # noqa: F401
+    from crewboard.company import models as _company  # noqa: F401
+    from crewboard.customers import models as _customers  # noqa: F401
+    from crewboard.events import models as _events  # noqa: F401
+    from crewboard.jobs import models as _jobs  # noqa: F401
+    from crewboard.technicians import models as _technicians  # noqa: F401

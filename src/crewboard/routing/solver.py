@@ -1,0 +1,368 @@
+"""The day optimizer: a thin adapter from :class:`Problem` to VROOM and back.
+
+How the field-service rules map onto VROOM (see ``docs/solver-format.md``):
+
+* **Skills with levels**: every ``(skill, level)`` pair that some job needs
+  becomes one VROOM skill id. A technician at level 3 gets the ids for levels
+  1..3 of that skill; a job needing level 2 requires the level-2 id. So "at
+  least level 2" is plain set inclusion, which is all VROOM knows.
+* **Pinned jobs**: each technician owns a private skill id; a job pinned to
+  them requires it, so no other van can take it.
+* **Fixed jobs** (in progress or done) are not given to VROOM: they are the
+  frozen prefix of the technician's route, and the van starts at the last
+  fixed job's location when it ends (see :mod:`crewboard.routing.timing`).
+* **Shifts, start/end locations, time off**: the vehicle time window is the
+  usable day; time off at either end shortens it, time off in the middle is a
+  break with a zero-length window.
+* **Breaks**: VROOM breaks with their windows.
+* **Priorities**: VROOM maximises the sum of priorities of served jobs before
+  anything else. ``emergency=100, high=3, normal=2, low=1``: an emergency
+  outweighs fifty normal jobs, so it is only dropped when no capable
+  technician can reach it; a high job outweighs one normal job but not two.
+* **Max working time**: VROOM's ``max_travel_time`` caps driving only, so it is
+  set as a relaxation (driving <= work) and the real cap, driving plus
+  service, is enforced after solving by dropping the least important jobs
+  from routes over the cap; dropped jobs then go through the insertion repair.
+* **Capacity**: one VROOM capacity dimension when any technician or job uses it.
+* **Warm start**: an initial plan becomes each vehicle's ``steps``, which VROOM
+  uses as the starting solution in solving mode.
+
+With ``threads=1`` and no time limit VROOM is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import vroom
+
+from crewboard.routing.plan import BreakSlot, Plan, Route, Stop, Unassigned, compute_kpis
+from crewboard.routing.problem import Job, Problem, validate_problem
+from crewboard.routing.timing import TechDay, TravelTable, tech_days
+from crewboard.routing.travel import UNREACHABLE
+
+PRIORITY_WEIGHT = {"emergency": 100, "high": 3, "normal": 2, "low": 1}
+_RANK = {"emergency": 0, "high": 1, "normal": 2, "low": 3}
+
+
+@dataclass
+class _Model:
+    """Everything needed to translate VROOM ids back to ours."""
+
+    problem: Problem
+    days: dict[str, TechDay]
+    table: TravelTable
+    offset: int
+    vehicle_tech: dict[int, str]
+    vroom_job: dict[int, Job]
+    job_vroom_id: dict[str, int]
+    vehicle_breaks: dict[tuple[int, int], str]
+
+
+def skill_ids(problem: Problem) -> dict[tuple[str, int], int]:
+    """Number every ``(skill, level)`` pair a job requires (ids from 1)."""
+    ids: dict[tuple[str, int], int] = {}
+    for j in problem.jobs:
+        for name, level in sorted(j.required_skills.items()):
+            ids.setdefault((name, level), len(ids) + 1)
+    return ids
+
+
+def technician_skill_ids(skills: dict[str, int], ids: dict[tuple[str, int], int]) -> set[int]:
+    """A technician at level L gets the ids of levels 1..L of each skill they have."""
+    return {sid for (name, level), sid in ids.items() if skills.get(name, 0) >= level}
+
+
+def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(windows):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]:
+    days = tech_days(problem)
+    table = TravelTable(problem)
+    for d in days.values():
+        table.index(d.start_location)
+    times = [d.start_time for d in days.values()]
+    times += [w.start for j in problem.jobs for w in j.windows]
+    times += [w.start for d in days.values() for b in d.breaks for w in b.windows]
+    offset = -min(0, min(times, default=0))
+
+    sids = skill_ids(problem)
+    next_id = len(sids) + 1
+    pin_id: dict[str, int] = {}
+    for t in problem.technicians:
+        pin_id[t.id] = next_id
+        next_id += 1
+    use_capacity = any(t.capacity is not None for t in problem.technicians) or any(
+        j.amount for j in problem.jobs
+    )
+    big = 10**9
+
+    inp = vroom.Input()
+    inp.set_durations_matrix("car", np.minimum(table.m, UNREACHABLE).astype(np.uint32))
+
+    vehicle_tech: dict[int, str] = {}
+    vehicle_breaks: dict[tuple[int, int], str] = {}
+    vehicles = []
+    for vid, t in enumerate(problem.technicians, start=1):
+        d = days[t.id]
+        if not d.available:
+            continue
+        breaks = []
+        for bid, b in enumerate(d.breaks, start=1):
+            wins = [vroom.TimeWindow(w.start + offset, w.end + offset) for w in b.windows]
+            breaks.append(vroom.Break(bid, time_windows=wins, service=b.duration_s))
+            vehicle_breaks[(vid, bid)] = b.name
+        max_travel = None
+        if t.max_work_s is not None:
+            max_travel = max(0, t.max_work_s - d.fixed_work_s)
+        kwargs = {}
+        if use_capacity:
+            kwargs["capacity"] = [t.capacity if t.capacity is not None else big]
+        vehicles.append(
+            vroom.Vehicle(
+                vid,
+                start=table.index(d.start_location),
+                end=table.index(d.end_location),
+                skills=technician_skill_ids(t.skills, sids) | {pin_id[t.id]},
+                time_window=vroom.TimeWindow(d.start_time + offset, d.end_time + offset),
+                breaks=breaks,
+                max_travel_time=max_travel,
+                **kwargs,
+            )
+        )
+        vehicle_tech[vid] = t.id
+
+    vroom_job: dict[int, Job] = {}
+    job_vroom_id: dict[str, int] = {}
+    jobs = []
+    for jid, j in enumerate(problem.jobs, start=1):
+        if j.fixed is not None or j.location is None:
+            continue
+        skills = {sids[(n, lv)] for n, lv in j.required_skills.items()}
+        if j.pinned_to is not None:
+            skills.add(pin_id[j.pinned_to])
+        tws = _merge(
+            [(w.start + offset, w.end - j.service_s + offset) for w in j.windows]
+        )
+        kwargs = {}
+        if use_capacity:
+            kwargs["delivery"] = [j.amount]
+        jobs.append(
+            vroom.Job(
+                jid,
+                location=table.index(j.location),
+                default_service=j.service_s,
+                skills=skills,
+                priority=PRIORITY_WEIGHT[j.priority],
+                time_windows=[vroom.TimeWindow(s, e) for s, e in tws],
+                **kwargs,
+            )
+        )
+        vroom_job[jid] = j
+        job_vroom_id[j.id] = jid
+
+    if initial is not None:
+        vehicles = _with_steps(vehicles, vehicle_tech, initial, job_vroom_id)
+    for v in vehicles:
+        inp.add_vehicle(v)
+    if jobs:
+        inp.add_job(jobs)
+    model = _Model(problem, days, table, offset, vehicle_tech, vroom_job, job_vroom_id,
+                   vehicle_breaks)
+    return inp, model
+
+
+def _with_steps(
+    vehicles: list[vroom.Vehicle],
+    vehicle_tech: dict[int, str],
+    initial: Plan,
+    job_vroom_id: dict[str, int],
+) -> list[vroom.Vehicle]:
+    """Rebuild vehicles with ``steps`` from ``initial`` (VROOM's warm start)."""
+    out = []
+    used: set[int] = set()
+    for v in vehicles:
+        route = initial.route_of(vehicle_tech[v.id])
+        ids = []
+        if route is not None:
+            for s in route.stops:
+                jid = job_vroom_id.get(s.job_id)
+                if jid is not None and jid not in used:
+                    used.add(jid)
+                    ids.append(jid)
+        if not ids:
+            out.append(v)
+            continue
+        steps = [vroom.VehicleStepStart()]
+        steps += [vroom.VehicleStepSingle(i) for i in ids]
+        steps.append(vroom.VehicleStepEnd())
+        out.append(_copy_vehicle(v, steps))
+    return out
+
+
+def _copy_vehicle(v: vroom.Vehicle, steps: Sequence[vroom.VehicleStep]) -> vroom.Vehicle:
+    cap = np.asarray(v.capacity).tolist()
+    tw = v.time_window
+    return vroom.Vehicle(
+        v.id,
+        start=v.start,
+        end=v.end,
+        capacity=cap,
+        skills=set(v.skills),
+        time_window=tw if tw else None,
+        breaks=v.breaks,
+        max_travel_time=v.max_travel_time,
+        steps=steps,
+    )
+
+
+def _routes_from_solution(sol: dict, model: _Model) -> dict[str, Route]:
+    """Turn VROOM's JSON solution into our routes (times back to our origin)."""
+    off = model.offset
+    m = model.table.m
+    routes: dict[str, Route] = {}
+    for r in sol.get("routes", []):
+        vid = int(r["vehicle"])
+        tech_id = model.vehicle_tech[vid]
+        day = model.days[tech_id]
+        stops = [
+            Stop(fj.id, fj.fixed.start, fj.fixed.start, fj.fixed.start + fj.service_s, 0, 0,
+                 fixed=True)
+            for fj in day.fixed
+            if fj.fixed is not None
+        ]
+        slots: list[BreakSlot] = []
+        prev = model.table.index(day.start_location)
+        start_time = day.start_time
+        end_time = day.start_time
+        drive = 0
+        work = day.fixed_work_s
+        for step in r["steps"]:
+            kind = step["type"]
+            arrival = int(step["arrival"]) - off
+            if kind == "start":
+                start_time = arrival
+            elif kind == "job":
+                job = model.vroom_job[int(step["id"])]
+                li = int(step["location_index"])
+                travel = int(m[prev, li])
+                wait = int(step.get("waiting_time", 0))
+                st = arrival + wait
+                stops.append(Stop(job.id, arrival, st, st + job.service_s, travel, wait))
+                drive += travel
+                work += travel + job.service_s
+                prev = li
+            elif kind == "break":
+                st = arrival + int(step.get("waiting_time", 0))
+                name = model.vehicle_breaks.get((vid, int(step["id"])), "break")
+                slots.append(BreakSlot(name, st, st + int(step["service"]), len(stops)))
+            elif kind == "end":
+                end_time = arrival
+                li = int(step["location_index"])
+                travel = int(m[prev, li])
+                drive += travel
+                work += travel
+        if day.fixed:
+            start_time = stops[0].start
+        routes[tech_id] = Route(tech_id, tuple(stops), start_time, end_time, drive, work,
+                                tuple(slots))
+    return routes
+
+
+def empty_route(day: TechDay) -> Route:
+    """The route of a technician with nothing planned but their fixed jobs."""
+    stops = tuple(
+        Stop(j.id, j.fixed.start, j.fixed.start, j.fixed.start + j.service_s, 0, 0, fixed=True)
+        for j in day.fixed
+        if j.fixed is not None
+    )
+    start = stops[0].start if stops else day.start_time
+    return Route(day.technician.id, stops, start, max(start, day.start_time), 0,
+                 day.fixed_work_s)
+
+
+def available_seconds(days: dict[str, TechDay]) -> dict[str, int]:
+    """Technician id to planable seconds (for utilization)."""
+    out = {}
+    for tid, d in days.items():
+        t = d.technician
+        off = sum(b.duration_s for b in d.breaks if b.name == "time off")
+        out[tid] = max(0, t.shift_end - t.shift_start - off) if d.available else 0
+    return out
+
+
+def _run_vroom(inp: vroom.Input, problem: Problem) -> dict:
+    o = problem.options
+    timeout = timedelta(seconds=o.time_limit_s) if o.time_limit_s is not None else None
+    sol = inp.solve(
+        exploration_level=max(1, min(5, o.exploration)),
+        nb_threads=max(1, o.threads),
+        timeout=timeout,
+    )
+    return sol.to_dict()
+
+
+def solve(problem: Problem, initial: Plan | None = None) -> Plan:
+    """Plan the day: assign and sequence every job that can be done.
+
+    Parameters
+    ----------
+    problem:
+        Technicians, jobs and options. Validated first.
+    initial:
+        The current plan, used as VROOM's starting solution (warm start). The
+        result may differ from it wherever that is better.
+
+    Returns
+    -------
+    Plan
+        A route for every technician (possibly empty), unassigned jobs each
+        with a reason sentence, and KPIs. Routes respect every hard rule; use
+        :func:`crewboard.routing.check.check_plan` to verify independently.
+
+    Raises
+    ------
+    ProblemError
+        For malformed data (see :func:`validate_problem`).
+    """
+    from crewboard.routing.reasons import explain_unassigned
+    from crewboard.routing.repair import enforce_max_work, insert_unassigned
+
+    validate_problem(problem)
+    inp, model = _build(problem, initial)
+    if not model.vroom_job or not model.vehicle_tech:
+        sol: dict = {"routes": []}
+    else:
+        try:
+            sol = _run_vroom(inp, problem)
+        except Exception:
+            if initial is None:
+                raise
+            inp, model = _build(problem, None)  # an unusable warm start: solve cold
+            sol = _run_vroom(inp, problem)
+    by_tech = _routes_from_solution(sol, model)
+    routes = [by_tech.get(t.id) or empty_route(model.days[t.id]) for t in problem.technicians]
+    routes = enforce_max_work(problem, model.days, model.table, routes)
+    assigned = {s.job_id for r in routes for s in r.stops}
+    pending = [j for j in problem.jobs if j.id not in assigned]
+    if problem.options.repair and pending:
+        routes = insert_unassigned(problem, model.days, model.table, routes, pending)
+        assigned = {s.job_id for r in routes for s in r.stops}
+        pending = [j for j in problem.jobs if j.id not in assigned]
+    plan_routes = tuple(routes)
+    unassigned = tuple(
+        explain_unassigned(problem, model.days, model.table, plan_routes,
+                           sorted(pending, key=lambda j: _RANK[j.priority]))
+    )
+    kpis = compute_kpis(plan_routes, unassigned, available_seconds(model.days))
+    return Plan(plan_routes, unassigned, kpis, problem.origin)

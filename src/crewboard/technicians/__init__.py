@@ -1,0 +1,1 @@
+"""Technicians: skills, shifts, time off, equipment, position."""
