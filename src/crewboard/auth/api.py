@@ -10,8 +10,15 @@ from crewboard.api.errors import register_reader
 from crewboard.api.pages import Limit, Offset, paginate
 from crewboard.auth import actions
 from crewboard.auth.models import ApiToken, User
-from crewboard.auth.schemas import (LoginIn, NewTokenRead, TokenCreate, TokenRead, UserCreate,
-                                    UserRead, UserUpdate)
+from crewboard.auth.schemas import (
+    LoginIn,
+    NewTokenRead,
+    TokenCreate,
+    TokenRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 from crewboard.errors import NotFound
 
 router = APIRouter(tags=["auth"])

@@ -10,8 +10,14 @@ from crewboard.api.pages import Limit, Offset, paginate
 from crewboard.customers import actions
 from crewboard.customers.models import Customer, ServiceLocation
 from crewboard.customers.queries import access_customer, access_location, customers_query
-from crewboard.customers.schemas import (CustomerCreate, CustomerRead, CustomerUpdate,
-                                         LocationIn, LocationRead, LocationUpdate)
+from crewboard.customers.schemas import (
+    CustomerCreate,
+    CustomerRead,
+    CustomerUpdate,
+    LocationIn,
+    LocationRead,
+    LocationUpdate,
+)
 
 router = APIRouter(tags=["customers"])
 register_reader(Customer, CustomerRead.model_validate)

@@ -97,6 +97,36 @@ def _windows_of(job: Job) -> list[list[str]]:
     return [[w.starts_at.isoformat(), w.ends_at.isoformat()] for w in job.windows]
 
 
+# ---------------------------------------------------------------- job types
+
+def do_create_job_type(session: Session, actor: Actor, **values: Any) -> JobType:
+    check_skill_levels(session, values.get("default_skills") or {}, "default_skills")
+    job_type = JobType(**values)
+    session.add(job_type)
+    session.flush()
+    record_event(session, actor, "job_type.created", "job_type", job_type.id, data=values)
+    return job_type
+
+
+def do_update_job_type(session: Session, actor: Actor, job_type: JobType, *,
+                       version: int | None, values: dict[str, Any]) -> JobType:
+    check_version(job_type, version, f"Job type {job_type.name}")
+    if values.get("default_skills") is not None:
+        check_skill_levels(session, values["default_skills"], "default_skills")
+    changed = apply_changes(job_type, values)
+    session.flush()
+    record_event(session, actor, "job_type.updated", "job_type", job_type.id,
+                 data={"changed": changed})
+    return job_type
+
+
+def do_archive_job_type(session: Session, actor: Actor, job_type: JobType) -> None:
+    """Archived types stay on old jobs but are no longer offered for new ones."""
+    job_type.archived = True
+    session.flush()
+    record_event(session, actor, "job_type.archived", "job_type", job_type.id)
+
+
 # ---------------------------------------------------------------- create / edit
 
 def do_create_job(session: Session, actor: Actor, *, customer_id: int,

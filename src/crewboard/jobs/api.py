@@ -12,10 +12,8 @@ from crewboard.api.deps import DB, CurrentActor, Dispatcher
 from crewboard.api.errors import register_reader
 from crewboard.api.idempotency import idempotency_key, remember, replayed
 from crewboard.api.pages import Limit, Offset, paginate
-from crewboard.changes import apply_changes, check_version
 from crewboard.company.queries import company_tz
 from crewboard.errors import Forbidden
-from crewboard.events.actions import record_event
 from crewboard.jobs import actions
 from crewboard.jobs.checks import check_assignment
 from crewboard.jobs.history import build_history
@@ -23,12 +21,28 @@ from crewboard.jobs.kinds import JobStatus, Priority
 from crewboard.jobs.models import Job, JobType
 from crewboard.jobs.queries import access_job, access_job_type, job_events, jobs_query
 from crewboard.jobs.read import read_job
-from crewboard.jobs.schemas import (AssignIn, CancelIn, CompleteIn, DelayIn, FieldIn,
-                                    HistoryRead, IncompleteIn, JobCreate, JobRead, JobTypeIn,
-                                    JobTypeRead, JobTypeUpdate, JobUpdate, NoteIn, OutcomeRead,
-                                    PlacementRead, ReasonIn, ReassignIn, RescheduleIn,
-                                    ScheduleIn)
-from crewboard.technicians.actions import check_skill_levels
+from crewboard.jobs.schemas import (
+    AssignIn,
+    CancelIn,
+    CompleteIn,
+    DelayIn,
+    FieldIn,
+    HistoryRead,
+    IncompleteIn,
+    JobCreate,
+    JobRead,
+    JobTypeIn,
+    JobTypeRead,
+    JobTypeUpdate,
+    JobUpdate,
+    NoteIn,
+    OutcomeRead,
+    PlacementRead,
+    ReasonIn,
+    ReassignIn,
+    RescheduleIn,
+    ScheduleIn,
+)
 
 router = APIRouter(tags=["jobs"])
 register_reader(Job, read_job)
@@ -49,13 +63,7 @@ def list_job_types(session: DB, actor: CurrentActor, include_archived: bool = Fa
 
 @router.post("/job-types", response_model=JobTypeRead, status_code=201)
 def create_job_type(body: JobTypeIn, session: DB, actor: Dispatcher) -> JobType:
-    check_skill_levels(session, body.default_skills, "default_skills")
-    job_type = JobType(**body.model_dump())
-    session.add(job_type)
-    session.flush()
-    record_event(session, actor, "job_type.created", "job_type", job_type.id,
-                 data=body.model_dump())
-    return job_type
+    return actions.do_create_job_type(session, actor, **body.model_dump())
 
 
 @router.get("/job-types/{job_type_id}", response_model=JobTypeRead)
@@ -66,24 +74,15 @@ def read_job_type(job_type_id: int, session: DB, actor: CurrentActor) -> JobType
 @router.patch("/job-types/{job_type_id}", response_model=JobTypeRead)
 def update_job_type(job_type_id: int, body: JobTypeUpdate, session: DB,
                     actor: Dispatcher) -> JobType:
-    job_type = access_job_type(session, job_type_id)
     values = body.model_dump(exclude_unset=True)
-    check_version(job_type, values.pop("version", None), f"Job type {job_type.name}")
-    if values.get("default_skills") is not None:
-        check_skill_levels(session, values["default_skills"], "default_skills")
-    changed = apply_changes(job_type, values)
-    session.flush()
-    record_event(session, actor, "job_type.updated", "job_type", job_type.id,
-                 data={"changed": changed})
-    return job_type
+    version = values.pop("version", None)
+    return actions.do_update_job_type(session, actor, access_job_type(session, job_type_id),
+                                      version=version, values=values)
 
 
 @router.delete("/job-types/{job_type_id}", status_code=204)
 def archive_job_type(job_type_id: int, session: DB, actor: Dispatcher) -> None:
-    job_type = access_job_type(session, job_type_id)
-    job_type.archived = True
-    session.flush()
-    record_event(session, actor, "job_type.archived", "job_type", job_type.id)
+    actions.do_archive_job_type(session, actor, access_job_type(session, job_type_id))
 
 
 # ---------------------------------------------------------------- jobs

@@ -239,16 +239,16 @@ class ProblemError(ValueError):
         return self.message
 
 
-def _check_skills(skills: dict[str, int], record: str, what: str) -> None:
+def _check_skills(skills: dict[str, int], record: str, what: str, minimum: int = 1) -> None:
     if not isinstance(skills, dict):
         raise ProblemError("bad_skill", f"{record}: {what} must map skill name to level", record)
     for name, level in skills.items():
         if not isinstance(name, str) or not name.strip():
             raise ProblemError("bad_skill", f"{record}: {what} has an empty skill name", record)
-        if isinstance(level, bool) or not isinstance(level, int) or level < 1:
+        if isinstance(level, bool) or not isinstance(level, int) or level < minimum:
             raise ProblemError(
                 "bad_skill",
-                f"{record}: skill '{name}' has level {level!r}; levels are integers >= 1",
+                f"{record}: skill '{name}' has level {level!r}; levels are integers >= {minimum}",
                 record,
             )
 
@@ -289,7 +289,7 @@ def validate_problem(problem: Problem) -> None:
             raise ProblemError(
                 "no_shift", f"{rec} has no shift: it ends before or when it starts", rec, "shift"
             )
-        _check_skills(t.skills, rec, "skills")
+        _check_skills(t.skills, rec, "skills", minimum=0)
         for b in t.breaks:
             if b.duration_s < 0:
                 raise ProblemError("bad_duration", f"{rec}: break has a negative duration", rec)

@@ -18,8 +18,14 @@ from crewboard.errors import DomainError, ValidationFailed
 from crewboard.events.actions import record_event
 from crewboard.geo import check_coordinates
 from crewboard.technicians.kinds import AbsenceKind
-from crewboard.technicians.models import (Absence, LocationPing, Shift, Skill, Technician,
-                                          TechnicianSkill)
+from crewboard.technicians.models import (
+    Absence,
+    LocationPing,
+    Shift,
+    Skill,
+    Technician,
+    TechnicianSkill,
+)
 
 MAX_CLOCK_SKEW = timedelta(minutes=2)
 MAX_PING_AGE = timedelta(days=2)
@@ -183,9 +189,8 @@ def check_report_time(at: datetime | None, field: str = "at") -> datetime:
     if at is None:
         return now
     if at > now + MAX_CLOCK_SKEW:
-        raise ValidationFailed("time_in_future",
-                               f"{field} {at.isoformat()} is in the future; check the phone's clock.",
-                               field=field)
+        raise ValidationFailed("time_in_future", f"{field} {at.isoformat()} is in the "
+                               "future; check the phone's clock.", field=field)
     if at < now - MAX_PING_AGE:
         raise ValidationFailed("time_too_old", f"{field} {at.isoformat()} is too old to apply.",
                                field=field)

@@ -17,9 +17,16 @@ from crewboard.errors import Forbidden, NotFound
 from crewboard.technicians import actions
 from crewboard.technicians.models import Absence, LocationPing, Skill, Technician
 from crewboard.technicians.queries import access_skill, access_technician, technicians_query
-from crewboard.technicians.schemas import (AbsenceIn, AbsenceRead, LocationReport, SkillIn,
-                                           SkillRead, TechnicianCreate, TechnicianRead,
-                                           TechnicianUpdate)
+from crewboard.technicians.schemas import (
+    AbsenceIn,
+    AbsenceRead,
+    LocationReport,
+    SkillIn,
+    SkillRead,
+    TechnicianCreate,
+    TechnicianRead,
+    TechnicianUpdate,
+)
 
 router = APIRouter(tags=["technicians"])
 register_reader(Technician, TechnicianRead.model_validate)

@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-25 08:05:32.864041
 """
-from alembic import op
 import sqlalchemy as sa
-import crewboard.db
+from alembic import op
 
+import crewboard.db
 
 revision = '0001'
 down_revision = None

@@ -1,0 +1,34 @@
+"""The Typer app and what every command shares: the database option and the console."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from crewboard.config import Settings, sqlite_url
+from crewboard.errors import DomainError
+
+app = typer.Typer(help="crewboard: dispatch for field-service businesses.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[Path | None, typer.Option(
+    "--db", help="SQLite file to use (default: $CREWBOARD_DATABASE_URL or ./crewboard.db)")]
+
+
+def settings_for(db: Path | None) -> Settings:
+    """Settings with --db taking precedence over the environment."""
+    settings = Settings()
+    if db is not None:
+        settings = settings.model_copy(update={"database_url": sqlite_url(db)})
+    return settings
+
+
+def fail(exc: DomainError) -> typer.Exit:
+    """Print a domain error the way the API would say it, and exit non-zero."""
+    err_console.print(f"[red]error[/red] [{exc.code}] {exc.message}")
+    return typer.Exit(code=2)

@@ -1,0 +1,53 @@
+"""``crewboard users``: create users and API tokens from the shell (first admin, integrations)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crewboard.auth.actions import do_create_api_token, do_create_user
+from crewboard.auth.actor import SYSTEM, Role
+from crewboard.auth.models import User
+from crewboard.cli.main import DbOption, app, console, fail, settings_for
+from crewboard.db import make_engine, make_session_factory, session_scope, upgrade
+from crewboard.errors import DomainError, NotFound
+
+users_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _factory(db: DbOption):  # type: ignore[no-untyped-def]
+    settings = settings_for(db)
+    upgrade(settings.database_url)
+    return make_session_factory(make_engine(settings.database_url))
+
+
+@users_app.command("create")
+def create(email: str, name: str, role: Role,
+           password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+           technician_id: int | None = None, db: DbOption = None) -> None:
+    """Create a user (password is prompted for when not given)."""
+    try:
+        with session_scope(_factory(db)) as session:
+            user = do_create_user(session, SYSTEM, email=email, name=name, role=role,
+                                  password=password, technician_id=technician_id)
+            console.print(f"created user {user.id} {user.email} ({user.role.value})")
+    except DomainError as exc:
+        raise fail(exc) from None
+
+
+@users_app.command("token")
+def token(email: str, name: str = "integration", db: DbOption = None) -> None:
+    """Create an API token for a user; it is printed once."""
+    try:
+        with session_scope(_factory(db)) as session:
+            from sqlalchemy import select
+
+            user = session.scalar(select(User).where(User.email == email.lower()))
+            if user is None:
+                raise NotFound("User", email)
+            result = do_create_api_token(session, SYSTEM, user, name)
+            console.print(result.token)
+    except DomainError as exc:
+        raise fail(exc) from None
