@@ -28,11 +28,10 @@ import math
 import multiprocessing as mp
 import os
 import random
-import statistics
 import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -53,6 +52,9 @@ SIZES = {  # name: (technicians, jobs, seed, budget seconds)
 }
 SOLVERS = ("crewboard", "vroom", "ortools", "pyvrp")
 PRIORITY_WEIGHT = {"emergency": 100, "high": 20, "normal": 5, "low": 1}  # vroom 0..100
+ORTOOLS_FIRST_SOLUTION = os.environ.get("ORTOOLS_FIRST_SOLUTION", "PARALLEL_CHEAPEST_INSERTION")
+PYVRP_PROFILE_BYTES = 1 << 30  # one matrix per technician only up to this size
+PYVRP_FORBIDDEN = 10_000_000
 PENALTY = {"emergency": 50_000_000, "high": 2_000_000, "normal": 200_000, "low": 40_000}
 
 MODELLED = {
@@ -62,7 +64,9 @@ MODELLED = {
     "ortools": "everything natively: allowed vehicles per node (skills, pins), windows with "
     "holes (two-window jobs), break intervals, priority as drop penalty",
     "pyvrp": "windows (two-window jobs as a mutually exclusive client group), shifts, "
-    "priority as prize; NOT skills, pins or lunch breaks (no native support)",
+    "priority as prize; skills and pins only through one routing profile per technician "
+    "(forbidden jobs unreachable), affordable for S and M but not L (200 x 1800^2 "
+    "matrices); NO lunch breaks (no native support)",
 }
 
 
@@ -436,8 +440,8 @@ def solve_ortools(scn: Scenario, budget: float) -> dict[str, list[str]]:
                                               f"lunch {t.id}")
         tdim.SetBreakIntervalsOfVehicle([brk], v, visit)
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, ORTOOLS_FIRST_SOLUTION)
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     params.time_limit.FromMilliseconds(int(budget * 1000))
@@ -488,7 +492,22 @@ def solve_pyvrp(scn: Scenario, budget: float) -> dict[str, list[str]]:
         for v, t in enumerate(scn.techs)
     ]
     m = scn.matrix.astype(np.int64)
-    data = pyvrp.ProblemData(locs, clients, depots, vts, [m], [m], groups)
+    mats = [m]
+    n = len(locs)
+    if len(scn.techs) * n * n * 8 <= PYVRP_PROFILE_BYTES:
+        # Skills and pins through routing profiles: one matrix per technician in
+        # which the jobs they may not do are unreachable (PyVRP has no skills).
+        mats = []
+        able = [set(_able(scn, j)) for j in scn.jobs]
+        for v in range(T):
+            pm = m.copy()
+            bad = [T + i for i in range(len(scn.jobs)) if v not in able[i]]
+            pm[:, bad] = PYVRP_FORBIDDEN
+            pm[bad, :] = PYVRP_FORBIDDEN
+            np.fill_diagonal(pm, 0)
+            mats.append(pm)
+        vts = [vt.replace(profile=v) for v, vt in enumerate(vts)]
+    data = pyvrp.ProblemData(locs, clients, depots, vts, mats, mats, groups)
     res = pyvrp.solve(data, stop=MaxRuntime(budget), seed=1, display=False)
     out = {}
     for r in res.best.routes():
@@ -534,7 +553,10 @@ def run(size: str, solver: str, budget: float) -> dict:
         proc.kill()
     proc.join()
     T, J = SIZES[size][:2]
-    row = {"size": size, "technicians": T, "jobs": J, "solver": solver, "budget_s": budget}
+    label = solver
+    if solver == "ortools" and ORTOOLS_FIRST_SOLUTION != "PARALLEL_CHEAPEST_INSERTION":
+        label = f"ortools ({ORTOOLS_FIRST_SOLUTION})"
+    row = {"size": size, "technicians": T, "jobs": J, "solver": label, "budget_s": budget}
     if msg is None or msg[0] == "error":
         detail = "timeout" if msg is None else msg[1]
         print(detail, file=sys.stderr)
@@ -552,7 +574,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--solvers", default="all")
     ap.add_argument("--budget-scale", type=float, default=1.0)
     ap.add_argument("--out", default="")
+    ap.add_argument("--ortools-first-solution", default=None,
+                    help="OR-Tools FirstSolutionStrategy name (default "
+                    "PARALLEL_CHEAPEST_INSERTION)")
     args = ap.parse_args(argv)
+    global ORTOOLS_FIRST_SOLUTION
+    if args.ortools_first_solution:
+        ORTOOLS_FIRST_SOLUTION = args.ortools_first_solution
     solvers = list(SOLVERS) if args.solvers == "all" else args.solvers.split(",")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

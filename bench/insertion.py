@@ -371,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         cap = args.cap or None
         for what in args.what.split(","):
             for n in [int(x) for x in args.jobs.split(",")]:
-                row = _in_child(m_growth, n, what, cap, args.exploration, timeout=(cap or 600) * 2 + 300)
+                row = _in_child(m_growth, n, what, cap, args.exploration,
+                                timeout=(cap or 600) * 2 + 300)
                 rows.append(row)
                 print(json.dumps(row), file=sys.stderr, flush=True)
     out = RESULTS / f"insertion_{args.cmd}_{stamp}.json"

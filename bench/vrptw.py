@@ -210,7 +210,9 @@ def solve_ortools(inst: Instance, data: IntData, budget: float) -> list[list[int
         routing.AddDisjunction([manager.NodeToIndex(i)], penalty)
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
@@ -386,6 +388,37 @@ def _f(x: str | None) -> float | None:
     return None if x in (None, "", "None") else float(x)
 
 
+def per_instance(rows: list[dict]) -> str:
+    """One line per instance: BKS, then vehicles/distance (gap %) per solver and budget."""
+    keys = sorted({(r["solver"], float(r["budget"])) for r in rows},
+                  key=lambda k: (SOLVERS.index(k[0]) if k[0] in SOLVERS else 9, k[1]))
+    head = "| instance | BKS | " + " | ".join(f"{s} {b:g}s" for s, b in keys) + " |"
+    out = [head, "|---|---|" + "---|" * len(keys)]
+    by = {(r["instance"], r["solver"], float(r["budget"])): r for r in rows}
+    for inst in sorted({r["instance"] for r in rows}, key=_inst_key):
+        any_r = next(r for r in rows if r["instance"] == inst)
+        cells = []
+        for s, b in keys:
+            r = by.get((inst, s, b))
+            if r is None:
+                cells.append("")
+            elif r["status"] != "ok":
+                cells.append(f"**{r['status']}**")
+            else:
+                cells.append(f"{r['vehicles']} / {float(r['distance']):.1f} "
+                             f"({float(r['dist_gap_pct']):+.1f}%)")
+        out.append(f"| {inst} | {any_r['bks_vehicles']} / {float(any_r['bks_distance']):.1f} | "
+                   + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def _inst_key(name: str) -> tuple:
+    if "_" in name:
+        head, _, num = name.rpartition("_")
+        return (1, head, int(num))
+    return (0, name[:-2], int(name[-2:]))
+
+
 def summarize(rows: list[dict]) -> str:
     """Markdown tables: per (set, mode, budget) x solver, per class and overall."""
     out = []
@@ -472,10 +505,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="", help="CSV path (default bench/results/...)")
     ap.add_argument("--resume", action="store_true", help="skip rows already in --out")
     ap.add_argument("--summarize", nargs="*", help="only print the summary of CSV files")
+    ap.add_argument("--per-instance", action="store_true",
+                    help="with --summarize: one table row per instance")
     args = ap.parse_args(argv)
 
     if args.summarize is not None:
-        print(summarize(read_rows([Path(p) for p in args.summarize])))
+        rows = read_rows([Path(p) for p in args.summarize])
+        print(per_instance(rows) if args.per_instance else summarize(rows))
         return 0
 
     budgets = [float(b) for b in args.budgets.split(",") if b]

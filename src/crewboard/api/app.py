@@ -33,11 +33,13 @@ def create_app(settings: Settings | None = None, *,
     from crewboard.auth.api import router as auth_router
     from crewboard.company.api import router as company_router
     from crewboard.customers.api import router as customers_router
+    from crewboard.events.stream import router as events_router
+    from crewboard.imports.api import router as imports_router
     from crewboard.jobs.api import router as jobs_router
     from crewboard.technicians.api import router as technicians_router
 
     for router in (auth_router, company_router, customers_router, technicians_router,
-                   jobs_router):
+                   jobs_router, events_router, imports_router):
         app.include_router(router, prefix=API)
 
     @app.get("/healthz", tags=["health"])

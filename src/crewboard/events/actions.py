@@ -24,10 +24,7 @@ def record_event(session: Session, actor: Actor, action: str, entity_type: str,
                 to_state=to_state, reason=reason, data=_jsonable(data or {}))
     session.add(row)
     session.flush()
-    bus.queue(session, {"type": action, "event_id": row.id, "entity_type": entity_type,
-                        "entity_id": entity_id, "job_id": job_id,
-                        "technician_id": technician_id, "from": from_state,
-                        "to": to_state, "at": row.at.isoformat()})
+    bus.queue(session, row.message())
     return row
 
 

@@ -31,3 +31,10 @@ class Event(Base):
     to_state: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def message(self) -> dict[str, Any]:
+        """What subscribers (boards, phones, notification rules) receive after commit."""
+        return {"type": self.action, "event_id": self.id, "entity_type": self.entity_type,
+                "entity_id": self.entity_id, "job_id": self.job_id,
+                "technician_id": self.technician_id, "from": self.from_state,
+                "to": self.to_state, "at": self.at.isoformat()}

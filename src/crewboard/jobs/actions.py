@@ -139,6 +139,10 @@ def do_create_job(session: Session, actor: Actor, *, customer_id: int,
     """Book a job; the job type fills duration, skills and equipment not given."""
     location = _location_of(session, customer_id, location_id)
     job_type = _job_type(session, job_type_id)
+    parent_id = values.get("parent_id")
+    if parent_id is not None and session.get(Job, parent_id) is None:
+        raise ValidationFailed("unknown_parent", f"Parent job J-{parent_id} does not exist.",
+                               field="parent_id")
     if job_type is not None:
         duration_min = duration_min or job_type.default_duration_min
         required_skills = (required_skills if required_skills is not None
@@ -324,6 +328,9 @@ def do_reschedule_job(session: Session, actor: Actor, job: Job, *,
     if windows is None and planned_start is None:
         raise ValidationFailed("nothing_to_change", "Give new windows or a new planned start.",
                                field="windows")
+    if windows is not None and not windows and job.technician_id is None:
+        raise ValidationFailed("window_required", f"Job {job.ref} has no technician; it "
+                               "needs at least one appointment window.", field="windows")
     data: dict[str, Any] = {}
     if windows is not None:
         before = _windows_of(job)
