@@ -42,6 +42,14 @@ def create_app(settings: Settings | None = None, *,
                    jobs_router, events_router, imports_router):
         app.include_router(router, prefix=API)
 
+    from fastapi.staticfiles import StaticFiles
+
+    from crewboard.web.pages import STATIC
+    from crewboard.web.pages import router as pages_router
+
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> JSONResponse:
         """200 when the database answers, 503 when it does not."""

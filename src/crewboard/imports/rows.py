@@ -36,11 +36,12 @@ class RowImporter:
         parts = [str(p) for p in (loc.split(".") if isinstance(loc, str) else loc)]
         if not parts:
             return None
-        dotted = ".".join(parts)
-        for prefix in sorted(self.fields_by_loc, key=len, reverse=True):
-            if dotted == prefix or dotted.startswith(prefix + "."):
-                return self.fields_by_loc[prefix]
         names = [p for p in parts if not p.isdigit()]
+        matches = [prefix for dotted in (".".join(parts), ".".join(names))
+                   for prefix in self.fields_by_loc
+                   if dotted == prefix or dotted.startswith(prefix + ".")]
+        if matches:
+            return self.fields_by_loc[max(matches, key=len)]
         return names[-1] if names else parts[0]
 
     def warn(self, row: Row, message: str, code: str, field: str | None = None) -> None:

@@ -178,6 +178,8 @@ def parse_when(value: Any, tz: ZoneInfo, field: str, *, day: Any = None) -> date
         when = _on_day(value, day, tz, field)
     else:
         text = str(value).strip()
+        if _parse_date(text) is not None:
+            raise bad(field, f"'{text}' is a date without a time of day.")
         try:
             when = datetime.fromisoformat(text)
         except ValueError:

@@ -1,0 +1,1 @@
+"""Server-rendered pages and the plain ES-module front end (no build step, no CDN)."""
