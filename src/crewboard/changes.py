@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crewboard.errors import Conflict
+from sqlalchemy import inspect as sa_inspect
+
+from crewboard.errors import Conflict, ValidationFailed
 
 
 class StaleVersion(Conflict):
@@ -24,7 +26,15 @@ def check_version(obj: Any, version: int | None, what: str) -> None:
 
 
 def apply_changes(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
-    """Set attributes that differ and return ``{field: [old, new]}`` for the audit row."""
+    """Set attributes that differ and return ``{field: [old, new]}`` for the audit row.
+
+    An explicit null for a column that cannot be empty is refused naming the field
+    (it would otherwise surface as a database integrity error).
+    """
+    columns = sa_inspect(type(obj)).columns
+    for key, value in values.items():
+        if value is None and key in columns and not columns[key].nullable:
+            raise ValidationFailed("value_required", f"{key} cannot be null.", field=key)
     changed: dict[str, list[Any]] = {}
     for key, value in values.items():
         old = getattr(obj, key)

@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     """How long a web login stays valid."""
     upload_dir: Path = Path("crewboard-uploads")
     """Where photos and signatures are stored."""
+    upload_max_bytes: int = 8 * 1024 * 1024
+    """Largest accepted photo or signature upload, in bytes."""
+    tracking_days_after_close: int = 7
+    """Days a customer tracking link keeps working after its job closes."""
 
 
 def sqlite_url(path: str | Path) -> str:

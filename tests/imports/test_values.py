@@ -8,8 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crewboard.errors import ValidationFailed
-from crewboard.imports.values import (format_shifts, format_skills, parse_minutes, parse_shifts,
-                                      parse_skills, parse_when, split_list)
+from crewboard.imports.values import (
+    format_shifts,
+    format_skills,
+    parse_minutes,
+    parse_shifts,
+    parse_skills,
+    parse_when,
+    split_list,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")
 

@@ -36,10 +36,11 @@ def create_app(settings: Settings | None = None, *,
     from crewboard.events.stream import router as events_router
     from crewboard.imports.api import router as imports_router
     from crewboard.jobs.api import router as jobs_router
+    from crewboard.planning.api import router as planning_router
     from crewboard.technicians.api import router as technicians_router
 
     for router in (auth_router, company_router, customers_router, technicians_router,
-                   jobs_router, events_router, imports_router):
+                   jobs_router, events_router, planning_router, imports_router):
         app.include_router(router, prefix=API)
 
     from fastapi.staticfiles import StaticFiles
@@ -48,6 +49,17 @@ def create_app(settings: Settings | None = None, *,
     from crewboard.web.pages import router as pages_router
 
     app.include_router(pages_router)
+    app.include_router(__import__("crewboard.web.board", fromlist=["router"]).router)
+    from importlib import import_module
+
+    app.include_router(import_module("crewboard.attachments.api").router, prefix=API)
+    app.include_router(import_module("crewboard.tracking.api").router, prefix=API)
+    app.include_router(import_module("crewboard.tracking.api").public)
+    app.include_router(import_module("crewboard.calendar.api").router, prefix=API)
+    app.include_router(import_module("crewboard.calendar.api").public)
+    app.include_router(import_module("crewboard.web.tech").router)
+    app.include_router(import_module("crewboard.web.tech").api_router, prefix=API)
+    app.include_router(import_module("crewboard.web.track").router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", tags=["health"])

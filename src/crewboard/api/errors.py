@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -63,6 +63,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def stale(_request: Request, _exc: StaleDataError) -> JSONResponse:
         return _json(409, "stale_version", "Someone else changed this record at the same "
                      "moment; reload it and try again.")
+
+    @app.exception_handler(OverflowError)  # SQLite: an integer wider than 64 bits
+    @app.exception_handler(DataError)  # PostgreSQL: a value outside its column's range
+    async def out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+        log.info("value out of range: %s", exc)
+        return _json(422, "invalid_input", "A number in the request is out of range.")
 
     @app.exception_handler(IntegrityError)
     async def integrity(_request: Request, exc: IntegrityError) -> JSONResponse:

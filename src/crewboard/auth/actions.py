@@ -60,7 +60,7 @@ def do_update_user(session: Session, actor: Actor, user: User, *, version: int |
                    values: dict[str, object]) -> User:
     check_version(user, version, f"User {user.email}")
     password = values.pop("password", None)
-    role = values.get("role", user.role)
+    role = values.get("role") or user.role
     tech = values.get("technician_id", user.technician_id)
     _check_technician_link(session, Role(role), tech)  # type: ignore[arg-type]
     changed = apply_changes(user, values)

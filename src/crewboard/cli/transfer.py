@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
@@ -38,18 +39,18 @@ def _factory(db: Path | None):  # type: ignore[no-untyped-def]
 
 def _print_report(report: ImportReport) -> None:
     for warning in report.warnings:
-        err_console.print(f"[yellow]warning[/yellow] {warning}")
+        err_console.print(f"[yellow]warning[/yellow] {escape(str(warning))}")
     if report.errors:
         table = RichTable(title="Rows that cannot be imported", show_lines=False)
         for column in ("Row", "Column", "Problem"):
             table.add_column(column)
         for error in report.errors:
             table.add_row("-" if error.row is None else str(error.row),
-                          error.column or error.field or "", error.message)
+                          escape(error.column or error.field or ""), escape(error.message))
         err_console.print(table)
         err_console.print(f"[red]error[/red] {report.summary()}")
     else:
-        console.print(report.summary())
+        console.print(escape(report.summary()))
 
 
 @app.command("import")
@@ -105,4 +106,4 @@ def export_file(kind: Kind,
         return
     output.write_text(text, encoding="utf-8-sig", newline="")
     rows = max(text.count("\r\n") - 1, 0)
-    err_console.print(f"wrote {rows} {kind.value} rows to {output}")
+    err_console.print(f"wrote {rows} {kind.value} rows to {escape(str(output))}")

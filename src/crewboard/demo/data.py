@@ -277,7 +277,8 @@ NOTES = [
     "Landlord approved the work by phone; tenant will let you in.",
     "Bring shoe covers, new hardwood floors.",
 ]
-DELAY_REASONS = ["Previous job ran long", "Traffic on the Kennedy", "Parts stop at the supply house"]
+DELAY_REASONS = ["Previous job ran long", "Traffic on the Kennedy",
+                 "Parts stop at the supply house"]
 UNSCHEDULED = [
     "Customer will call back with availability",
     "Estimate requested; call to book a visit",

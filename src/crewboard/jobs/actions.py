@@ -20,7 +20,7 @@ from crewboard.db import utcnow
 from crewboard.errors import ValidationFailed
 from crewboard.events.actions import record_event
 from crewboard.jobs.checks import AssignmentRefused, Finding, check_assignment
-from crewboard.jobs.kinds import IncompleteReason, JobStatus, Source
+from crewboard.jobs.kinds import IncompleteReason, JobStatus, Priority, Source
 from crewboard.jobs.lifecycle import check_transition
 from crewboard.jobs.models import Job, JobSkill, JobType, JobWindow
 from crewboard.technicians.actions import check_report_time, check_skill_levels
@@ -149,6 +149,7 @@ def do_create_job(session: Session, actor: Actor, *, customer_id: int,
                            else dict(job_type.default_skills))
         required_equipment = (required_equipment if required_equipment is not None
                               else list(job_type.default_equipment))
+    values["priority"] = Priority(values.get("priority") or Priority.normal)
     job = Job(customer_id=customer_id, location_id=location.id, job_type_id=job_type_id,
               duration_min=duration_min or 60, required_equipment=required_equipment or [],
               source=source, created_by_user_id=actor.user_id, **values)

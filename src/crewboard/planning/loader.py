@@ -68,7 +68,7 @@ class DayContext:
 
 def load_day(session: Session, day: date, *, now: datetime | None = None,
              technician_ids: Sequence[int] | None = None, include_unassigned: bool = True,
-             options: rp.Options | None = None,
+             exclude_job_ids: Sequence[int] = (), options: rp.Options | None = None,
              travel: rp.TravelTimeModel | None = None) -> DayContext:
     """Load ``day``; when ``now`` falls inside it, the past is fixed and techs start from now."""
     tz = company_tz(session)
@@ -76,7 +76,8 @@ def load_day(session: Session, day: date, *, now: datetime | None = None,
     now = now or utcnow()
     same_day = origin <= now < day_end
     techs = _technicians(session, technician_ids)
-    jobs = _jobs(session, tz, day, same_day, techs, include_unassigned)
+    jobs = [j for j in _jobs(session, tz, day, same_day, techs, include_unassigned)
+            if j.id not in exclude_job_ids]
     ctx_jobs = {job_key(j.id): j for j in jobs}
     ctx_techs = {tech_key(t.id): t for t in techs}
     origin_s = lambda dt: int((dt - origin).total_seconds())  # noqa: E731
@@ -84,7 +85,7 @@ def load_day(session: Session, day: date, *, now: datetime | None = None,
         origin=origin,
         technicians=[_technician(t, tz, day, origin_s, now if same_day else None, jobs)
                      for t in techs],
-        jobs=[_job(j, origin_s, set(ctx_techs)) for j in jobs],
+        jobs=[routing_job(j, origin_s, set(ctx_techs)) for j in jobs],
         options=options or rp.Options(),
         **({"travel": travel} if travel is not None else {}))
     return DayContext(day, tz, origin, now if same_day else None, problem, ctx_jobs, ctx_techs)
@@ -152,7 +153,7 @@ def _technician(tech: Technician, tz: ZoneInfo, day: date, secs, now: datetime |
         time_off=[w for w in time_off if w.end > w.start])
 
 
-def _job(job: Job, secs, tech_keys: set[str]) -> rp.Job:  # type: ignore[no-untyped-def]
+def routing_job(job: Job, secs, tech_keys: set[str]) -> rp.Job:  # type: ignore[no-untyped-def]
     service = job.duration_min * 60
     windows = [rp.TimeWindow(secs(w.starts_at), secs(w.ends_at) + service) for w in job.windows]
     tech = tech_key(job.technician_id) if job.technician_id is not None else None

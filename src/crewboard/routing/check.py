@@ -147,9 +147,7 @@ def _check_route(
             )
         if brk and max(b.end for b in brk) > s.arrival:
             out.append(f"{who}: break before job {name} ends after arrival")
-        if job.windows and not any(
-            w.start <= s.start and s.end <= w.end for w in job.windows
-        ):
+        if job.windows and not any(w.start <= s.start and s.end <= w.end for w in job.windows):
             out.append(f"{who}: job {name} at {s.start}-{s.end} is outside its windows")
         if s.start < day_start:
             out.append(f"{who}: job {name} starts before the shift")

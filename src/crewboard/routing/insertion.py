@@ -90,11 +90,32 @@ class Candidate:
 class _TechSlack:
     """The per-node arrays of one technician's route."""
 
-    __slots__ = ("day", "route", "elements", "nodes", "loc", "es", "ls", "svc", "bind",
-                 "t_next", "work_s", "load", "n_jobs", "n_fixed", "stop_before")
+    __slots__ = (
+        "day",
+        "route",
+        "elements",
+        "nodes",
+        "loc",
+        "es",
+        "ls",
+        "svc",
+        "bind",
+        "t_next",
+        "work_s",
+        "load",
+        "n_jobs",
+        "n_fixed",
+        "stop_before",
+    )
 
-    def __init__(self, day: TechDay, route: Route | None, elements: list, pair_travel,
-                 locidx: dict[Location, int]):
+    def __init__(
+        self,
+        day: TechDay,
+        route: Route | None,
+        elements: list,
+        pair_travel,
+        locidx: dict[Location, int],
+    ):
         self.day = day
         self.route = route
         self.elements = elements
@@ -278,8 +299,14 @@ class DayState:
         self.lon = np.asarray([p.lon for p in locs], dtype=np.float64)
         self.tech_work = np.asarray([self.techs[t].work_s for t in tech_ids], dtype=np.int64)
         self.tech_maxwork = np.asarray(
-            [self.days[t].technician.max_work_s if self.days[t].technician.max_work_s is not None
-             else _INF for t in tech_ids], dtype=np.int64)
+            [
+                self.days[t].technician.max_work_s
+                if self.days[t].technician.max_work_s is not None
+                else _INF
+                for t in tech_ids
+            ],
+            dtype=np.int64,
+        )
 
     def _travel(self, loc: Location) -> tuple[np.ndarray, np.ndarray]:
         """(to_job[u], from_job[u]) for every known location ``u``, one vectorised call."""
@@ -358,8 +385,11 @@ def _rank(state: DayState, job: Job, limit: int | None) -> list[Candidate]:
     wait = np.maximum(start - arr, 0)
     pos_score = extra + WAIT_WEIGHT * wait
     viol = np.where(
-        ok, 0,
-        np.maximum(own_late, 0) + np.maximum(push, 0) + np.maximum(over_work, 0)
+        ok,
+        0,
+        np.maximum(own_late, 0)
+        + np.maximum(push, 0)
+        + np.maximum(over_work, 0)
         + unreachable * _INF,
     )
     # best position per technician: feasible first, then least violation, then score
@@ -368,17 +398,22 @@ def _rank(state: DayState, job: Job, limit: int | None) -> list[Candidate]:
     first[1:] = state.pos_tech[order][1:] != state.pos_tech[order][:-1]
     best = order[first]  # one position per technician, in technician order
     cols = _Cols(
-        tech=state.pos_tech[best].tolist(), node=state.pos_node[best].tolist(),
-        ok=ok[best].tolist(), arr=arr[best].tolist(), start=start[best].tolist(),
-        chosen=chosen[best].tolist(), extra=extra[best].tolist(),
-        own_late=own_late[best].tolist(), push=push[best].tolist(),
-        over_work=over_work[best].tolist(), unreachable=unreachable[best].tolist(),
+        tech=state.pos_tech[best].tolist(),
+        node=state.pos_node[best].tolist(),
+        ok=ok[best].tolist(),
+        arr=arr[best].tolist(),
+        start=start[best].tolist(),
+        chosen=chosen[best].tolist(),
+        extra=extra[best].tolist(),
+        own_late=own_late[best].tolist(),
+        push=push[best].tolist(),
+        over_work=over_work[best].tolist(),
+        unreachable=unreachable[best].tolist(),
         wait=wait[best].tolist(),
     )
     at = {t: i for i, t in enumerate(cols.tech)}
     out = [
-        _candidate(state, job, tid, at.get(ti), cols, wins)
-        for ti, tid in enumerate(state.tech_ids)
+        _candidate(state, job, tid, at.get(ti), cols, wins) for ti, tid in enumerate(state.tech_ids)
     ]
     out.sort(key=lambda c: (not c.feasible, c.score))
     return out[:limit] if limit is not None else out
@@ -400,14 +435,16 @@ class _Cols:
     wait: list
 
 
-def _candidate(state: DayState, job: Job, tid: str, p: int | None, c: _Cols,
-               wins: list[TimeWindow]) -> Candidate:
+def _candidate(
+    state: DayState, job: Job, tid: str, p: int | None, c: _Cols, wins: list[TimeWindow]
+) -> Candidate:
     s = state.techs[tid]
     day = s.day
     tech = day.technician
     clock = state.problem.clock
-    skill_fit, skill_msg = _skill_fit(tech.skills, job.required_skills) if job.required_skills \
-        else ("ok", "")
+    skill_fit, skill_msg = (
+        _skill_fit(tech.skills, job.required_skills) if job.required_skills else ("ok", "")
+    )
     reason = ""
     if not day.available:
         reason = day.why
@@ -420,8 +457,22 @@ def _candidate(state: DayState, job: Job, tid: str, p: int | None, c: _Cols,
     elif p is None:
         reason = "no time left in the shift"
     if reason:
-        return Candidate(tid, tech.name, False, -1, 0, 0, 0, None, "", skill_fit, s.n_jobs,
-                         s.work_s, float(_INF), reason)
+        return Candidate(
+            tid,
+            tech.name,
+            False,
+            -1,
+            0,
+            0,
+            0,
+            None,
+            "",
+            skill_fit,
+            s.n_jobs,
+            s.work_s,
+            float(_INF),
+            reason,
+        )
     assert p is not None
     w = wins[int(c.chosen[p])] if wins and c.chosen[p] >= 0 else None
     k = c.node[p]
@@ -438,8 +489,22 @@ def _candidate(state: DayState, job: Job, tid: str, p: int | None, c: _Cols,
         else:
             fit, tail = "inside", f"inside window {clock(w.start)}-{clock(w.end)}"
         reason = f"adds {fmt_duration(ex)} drive, arrives {clock(eta)}, {tail}"
-        return Candidate(tid, tech.name, True, position, ex, eta, st, w, fit, skill_fit,
-                         s.n_jobs, s.work_s, score, reason)
+        return Candidate(
+            tid,
+            tech.name,
+            True,
+            position,
+            ex,
+            eta,
+            st,
+            w,
+            fit,
+            skill_fit,
+            s.n_jobs,
+            s.work_s,
+            score,
+            reason,
+        )
     if c.unreachable[p]:
         reason = "cannot drive to the job's location"
     elif c.own_late[p] > 0 and w is not None:
@@ -466,8 +531,22 @@ def _candidate(state: DayState, job: Job, tid: str, p: int | None, c: _Cols,
         )
     else:
         reason = "does not fit the route"
-    return Candidate(tid, tech.name, False, position, ex, eta, st, w, fit, skill_fit, s.n_jobs,
-                     s.work_s, float(_INF), reason)
+    return Candidate(
+        tid,
+        tech.name,
+        False,
+        position,
+        ex,
+        eta,
+        st,
+        w,
+        fit,
+        skill_fit,
+        s.n_jobs,
+        s.work_s,
+        float(_INF),
+        reason,
+    )
 
 
 def _tech_name(state: DayState, tech_id: str) -> str:

@@ -146,9 +146,11 @@ class Options:
     Attributes
     ----------
     time_limit_s:
-        Wall-clock cap for the search; ``None`` lets VROOM finish its
-        exploration (deterministic). A time limit makes results depend on
-        machine speed.
+        Wall-clock cap for the search (``None``: no cap). Small days finish
+        long before the default 30 s and are then deterministic; a limit that
+        is actually reached makes the result depend on machine speed. VROOM's
+        construction phase may overrun the limit at exploration 4-5 on large
+        days, so interactive callers use a low level (see ``replan``).
     exploration:
         VROOM exploration level 1-5: higher searches more.
     threads:
@@ -161,7 +163,7 @@ class Options:
         insertion evaluator.
     """
 
-    time_limit_s: float | None = None
+    time_limit_s: float | None = 30.0
     exploration: int = 5
     threads: int = 1
     seed: int = 0
@@ -313,9 +315,7 @@ def validate_problem(problem: Problem) -> None:
         if j.location is None:
             raise ProblemError("job_no_location", f"{rec} has no location", rec, "location")
         if j.service_s < 0:
-            raise ProblemError(
-                "bad_duration", f"{rec} has a negative duration", rec, "service_s"
-            )
+            raise ProblemError("bad_duration", f"{rec} has a negative duration", rec, "service_s")
         if j.priority not in PRIORITIES:
             raise ProblemError(
                 "bad_priority",

@@ -68,18 +68,23 @@ def explain_unassigned(
     state = None
     out = []
     for job in jobs:
-        code, sentence = _explain(problem, days, table, job)
+        code, sentence, fits = _explain(problem, days, table, job)
         if code == "no_room":
             if state is None:
                 from crewboard.routing.insertion import DayState
 
                 state = DayState(problem, routes, days=days, table=table)
-            best = [c for c in state.rank(job) if c.reason and c.position >= 0]
-            if best:
-                c = best[0]
+            cands = [c for c in state.rank(job) if c.technician_id in fits]
+            placed = [c for c in cands if c.position >= 0]
+            best = (
+                min(placed, key=lambda c: c.extra_drive_s)
+                if placed
+                else (cands[0] if cands else None)
+            )
+            if best is not None:
                 sentence = (
                     "No capable technician has room in their day"
-                    f" (closest: {c.technician_name}, {c.reason})"
+                    f" (closest: {best.technician_name}, {best.reason})"
                 )
         out.append(Unassigned(job.id, code, sentence))
     return out
@@ -87,7 +92,7 @@ def explain_unassigned(
 
 def _explain(
     problem: Problem, days: dict[str, TechDay], table: TravelTable, job: Job
-) -> tuple[str, str]:
+) -> tuple[str, str, set[str]]:
     if job.pinned_to is not None:
         pool = [days[job.pinned_to]]
     else:
@@ -96,46 +101,57 @@ def _explain(
     name0 = pool[0].technician.name if pool else ""
 
     skilled = [
-        d for d in pool
+        d
+        for d in pool
         if all(d.technician.skills.get(n, 0) >= lv for n, lv in job.required_skills.items())
     ]
     if not skilled:
         if pinned:
-            return "pinned_unavailable", f"Pinned to {name0}, who lacks the required skill"
+            return "pinned_unavailable", f"Pinned to {name0}, who lacks the required skill", set()
         for n, lv in sorted(job.required_skills.items()):
             if not any(d.technician.skills.get(n, 0) >= lv for d in pool):
-                return "skill_missing", f"No technician has the skill '{n}' at level {lv}"
+                return "skill_missing", f"No technician has the skill '{n}' at level {lv}", set()
         need = ", ".join(f"'{n}' level {lv}" for n, lv in sorted(job.required_skills.items()))
-        return "skill_missing", f"No technician has all of the skills {need}"
+        return "skill_missing", f"No technician has all of the skills {need}", set()
     working = [d for d in skilled if d.available]
     if not working:
         if pinned:
-            return "pinned_unavailable", f"Pinned to {name0}, who is {skilled[0].why}"
-        return "technician_off", "Every technician with the required skills is off today"
-    sized = [d for d in working
-             if d.technician.capacity is None or job.amount <= d.technician.capacity]
+            return "pinned_unavailable", f"Pinned to {name0}, who is {skilled[0].why}", set()
+        return "technician_off", "Every technician with the required skills is off today", set()
+    sized = [
+        d for d in working if d.technician.capacity is None or job.amount <= d.technician.capacity
+    ]
     if not sized:
-        return "capacity", f"The job's amount {job.amount} exceeds every capable van's capacity"
+        return (
+            "capacity",
+            f"The job's amount {job.amount} exceeds every capable van's capacity",
+            set(),
+        )
     fails: list[tuple[TechDay, str, str]] = []
+    fits: set[str] = set()
     for d in sized:
         kind, why = _solo(problem, d, job, table)
         if not kind:
-            return "no_room", "No capable technician has room in their day"
-        fails.append((d, kind, why))
+            fits.add(d.technician.id)
+        else:
+            fails.append((d, kind, why))
+    if fits:
+        return "no_room", "No capable technician has room in their day", fits
     kinds = {k for _, k, _ in fails}
     if pinned:
         d, _k, why = fails[0]
-        return "pinned_unavailable", f"Pinned to {d.technician.name}, who {why}"
+        return "pinned_unavailable", f"Pinned to {d.technician.name}, who {why}", set()
     if kinds == {"window"}:
         return (
             "window_unreachable",
             f"Window {_windows_text(problem, job.windows)} cannot be reached by any technician",
+            set(),
         )
     if kinds == {"unreachable"}:
-        return "unreachable", "No technician can drive to the job's location"
+        return "unreachable", "No technician can drive to the job's location", set()
     if kinds == {"max_work"}:
-        return "max_work", "The job would exceed every capable technician's max working time"
+        return "max_work", "The job would exceed every capable technician's max working time", set()
     if kinds <= {"shift", "window"}:
-        return "shift_too_short", "The job does not fit in any capable technician's shift"
+        return "shift_too_short", "The job does not fit in any capable technician's shift", set()
     detail = "; ".join(f"{d.technician.name}: {why}" for d, _k, why in fails[:3])
-    return "no_feasible_technician", f"No capable technician can take the job ({detail})"
+    return "no_feasible_technician", f"No capable technician can take the job ({detail})", set()

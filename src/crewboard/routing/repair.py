@@ -64,8 +64,10 @@ def insert_unassigned(
     jobs = {j.id: j for j in problem.jobs}
     state = DayState(problem, routes, days=days, table=table)
     current = {r.technician_id: r for r in routes}
-    todo = sorted((j for j in pending if j.fixed is None and j.location is not None),
-                  key=lambda j: _RANK[j.priority])
+    todo = sorted(
+        (j for j in pending if j.fixed is None and j.location is not None),
+        key=lambda j: _RANK[j.priority],
+    )
     for job in todo:
         for cand in state.rank(job):
             if not cand.feasible:

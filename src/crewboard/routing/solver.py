@@ -39,7 +39,7 @@ from datetime import timedelta
 import numpy as np
 import vroom
 
-from crewboard.routing.plan import BreakSlot, Plan, Route, Stop, Unassigned, compute_kpis
+from crewboard.routing.plan import BreakSlot, Plan, Route, Stop, compute_kpis
 from crewboard.routing.problem import Job, Problem, validate_problem
 from crewboard.routing.timing import TechDay, TravelTable, tech_days
 from crewboard.routing.travel import UNREACHABLE
@@ -151,9 +151,7 @@ def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]
         skills = {sids[(n, lv)] for n, lv in j.required_skills.items()}
         if j.pinned_to is not None:
             skills.add(pin_id[j.pinned_to])
-        tws = _merge(
-            [(w.start + offset, w.end - j.service_s + offset) for w in j.windows]
-        )
+        tws = _merge([(w.start + offset, w.end - j.service_s + offset) for w in j.windows])
         kwargs = {}
         if use_capacity:
             kwargs["delivery"] = [j.amount]
@@ -177,8 +175,9 @@ def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]
         inp.add_vehicle(v)
     if jobs:
         inp.add_job(jobs)
-    model = _Model(problem, days, table, offset, vehicle_tech, vroom_job, job_vroom_id,
-                   vehicle_breaks)
+    model = _Model(
+        problem, days, table, offset, vehicle_tech, vroom_job, job_vroom_id, vehicle_breaks
+    )
     return inp, model
 
 
@@ -236,8 +235,15 @@ def _routes_from_solution(sol: dict, model: _Model) -> dict[str, Route]:
         tech_id = model.vehicle_tech[vid]
         day = model.days[tech_id]
         stops = [
-            Stop(fj.id, fj.fixed.start, fj.fixed.start, fj.fixed.start + fj.service_s, 0, 0,
-                 fixed=True)
+            Stop(
+                fj.id,
+                fj.fixed.start,
+                fj.fixed.start,
+                fj.fixed.start + fj.service_s,
+                0,
+                0,
+                fixed=True,
+            )
             for fj in day.fixed
             if fj.fixed is not None
         ]
@@ -274,8 +280,9 @@ def _routes_from_solution(sol: dict, model: _Model) -> dict[str, Route]:
                 work += travel
         if day.fixed:
             start_time = stops[0].start
-        routes[tech_id] = Route(tech_id, tuple(stops), start_time, end_time, drive, work,
-                                tuple(slots))
+        routes[tech_id] = Route(
+            tech_id, tuple(stops), start_time, end_time, drive, work, tuple(slots)
+        )
     return routes
 
 
@@ -287,8 +294,7 @@ def empty_route(day: TechDay) -> Route:
         if j.fixed is not None
     )
     start = stops[0].start if stops else day.start_time
-    return Route(day.technician.id, stops, start, max(start, day.start_time), 0,
-                 day.fixed_work_s)
+    return Route(day.technician.id, stops, start, max(start, day.start_time), 0, day.fixed_work_s)
 
 
 def available_seconds(days: dict[str, TechDay]) -> dict[str, int]:
@@ -361,8 +367,13 @@ def solve(problem: Problem, initial: Plan | None = None) -> Plan:
         pending = [j for j in problem.jobs if j.id not in assigned]
     plan_routes = tuple(routes)
     unassigned = tuple(
-        explain_unassigned(problem, model.days, model.table, plan_routes,
-                           sorted(pending, key=lambda j: _RANK[j.priority]))
+        explain_unassigned(
+            problem,
+            model.days,
+            model.table,
+            plan_routes,
+            sorted(pending, key=lambda j: _RANK[j.priority]),
+        )
     )
     kpis = compute_kpis(plan_routes, unassigned, available_seconds(model.days))
     return Plan(plan_routes, unassigned, kpis, problem.origin)

@@ -77,9 +77,7 @@ def tech_day(tech: Technician, fixed_jobs: Iterable[Job] = ()) -> TechDay:
             extra.append(Break((TimeWindow(w.start, w.start),), w.end - w.start, "time off"))
     breaks: list[Break] = []
     for b in tech.breaks:
-        wins = tuple(
-            TimeWindow(max(w.start, start), w.end) for w in b.windows if w.end >= start
-        )
+        wins = tuple(TimeWindow(max(w.start, start), w.end) for w in b.windows if w.end >= start)
         wins = tuple(w for w in wins if w.start < end)
         if wins:
             breaks.append(Break(wins, b.duration_s, b.name))
@@ -143,8 +141,10 @@ class TravelTable:
         self.points = pts
         self.pos = pos
         self.model = problem.travel
-        self.m = np.asarray(problem.travel.matrix(pts), dtype=np.int64) if pts else np.zeros(
-            (0, 0), dtype=np.int64
+        self.m = (
+            np.asarray(problem.travel.matrix(pts), dtype=np.int64)
+            if pts
+            else np.zeros((0, 0), dtype=np.int64)
         )
 
     def index(self, loc: Location) -> int:
@@ -231,8 +231,15 @@ def schedule(day: TechDay, elements: Sequence[Element], table: TravelTable) -> T
     for fj in day.fixed:
         assert fj.fixed is not None
         stops.append(
-            Stop(fj.id, fj.fixed.start, fj.fixed.start, fj.fixed.start + fj.service_s, 0, 0,
-                 fixed=True)
+            Stop(
+                fj.id,
+                fj.fixed.start,
+                fj.fixed.start,
+                fj.fixed.start + fj.service_s,
+                0,
+                0,
+                fixed=True,
+            )
         )
     route_start: int | None = None
     for el in elements:
@@ -253,8 +260,17 @@ def schedule(day: TechDay, elements: Sequence[Element], table: TravelTable) -> T
         start, _w, late = visit_window(el, arrival)
         if late > 0:
             probs.append(f"{el.name} late by {late}s")
-        stops.append(Stop(el.id, arrival, start, start + el.service_s, travel, start - arrival,
-                          late_s=max(0, late)))
+        stops.append(
+            Stop(
+                el.id,
+                arrival,
+                start,
+                start + el.service_s,
+                travel,
+                start - arrival,
+                late_s=max(0, late),
+            )
+        )
         drive += travel
         work += travel + el.service_s
         t = start + el.service_s

@@ -141,9 +141,7 @@ class MatrixModel:
         matched. Row ``i`` is ``locations[i]``.
     """
 
-    def __init__(
-        self, matrix: npt.ArrayLike, locations: Sequence[Location] | None = None
-    ) -> None:
+    def __init__(self, matrix: npt.ArrayLike, locations: Sequence[Location] | None = None) -> None:
         m = np.asarray(matrix)
         if m.ndim != 2 or m.shape[0] != m.shape[1]:
             raise ValueError(f"travel matrix must be square, got shape {m.shape}")

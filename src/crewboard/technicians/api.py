@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from crewboard.api.deps import DB, CurrentActor, Dispatcher, Office
@@ -126,7 +126,7 @@ def report_location(technician_id: int, body: LocationReport, session: DB,
 
 @router.get("/technicians/{technician_id}/locations")
 def breadcrumbs(technician_id: int, session: DB, actor: Office,
-                since: Annotated[datetime | None, Query()] = None,
+                since: Annotated[AwareDatetime | None, Query()] = None,
                 limit: Limit = 500, offset: Offset = 0) -> dict:
     tech = access_technician(session, actor, technician_id)
     stmt = select(LocationPing).where(LocationPing.technician_id == tech.id)

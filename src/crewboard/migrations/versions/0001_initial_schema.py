@@ -2,12 +2,12 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 08:05:32.864041
+Create Date: 2026-11-25 08:18:56.805279
 """
-import sqlalchemy as sa
 from alembic import op
-
+import sqlalchemy as sa
 import crewboard.db
+
 
 revision = '0001'
 down_revision = None
@@ -191,6 +191,23 @@ def upgrade() -> None:
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('calendar_feeds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('technician_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('created_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('last_used_at', crewboard.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_calendar_feeds_created_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['technician_id'], ['technicians.id'], name=op.f('fk_calendar_feeds_technician_id_technicians'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feeds')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feeds_token_hash'))
+    )
+    with op.batch_alter_table('calendar_feeds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calendar_feeds_technician_id'), ['technician_id'], unique=False)
+
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
@@ -277,6 +294,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_jobs_tech_start', ['technician_id', 'planned_start'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_technician_id'), ['technician_id'], unique=False)
 
+    op.create_table('plan_proposals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('scope', sa.JSON(), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('job_versions', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_plan_proposals_created_by_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_proposals'))
+    )
+    with op.batch_alter_table('plan_proposals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_proposals_day'), ['day'], unique=False)
+
     op.create_table('web_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -291,6 +323,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('web_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_web_sessions_user_id'), ['user_id'], unique=False)
+
+    op.create_table('attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('path', sa.String(length=300), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('technician_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_attachments_job_id_jobs'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['uploaded_by_user_id'], ['users.id'], name=op.f('fk_attachments_uploaded_by_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
+    sa.UniqueConstraint('ref', name=op.f('uq_attachments_ref'))
+    )
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attachments_job_id'), ['job_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachments_technician_id'), ['technician_id'], unique=False)
 
     op.create_table('job_skills',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -317,11 +370,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_job_windows_job_id'), ['job_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_windows_starts_at'), ['starts_at'], unique=False)
 
+    op.create_table('tracking_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=80), nullable=False),
+    sa.Column('created_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', crewboard.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_tracking_links_created_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_tracking_links_job_id_jobs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tracking_links')),
+    sa.UniqueConstraint('token', name=op.f('uq_tracking_links_token'))
+    )
+    with op.batch_alter_table('tracking_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tracking_links_job_id'), ['job_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('tracking_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tracking_links_job_id'))
+
+    op.drop_table('tracking_links')
     with op.batch_alter_table('job_windows', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_windows_starts_at'))
         batch_op.drop_index(batch_op.f('ix_job_windows_job_id'))
@@ -331,10 +403,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_job_skills_job_id'))
 
     op.drop_table('job_skills')
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachments_technician_id'))
+        batch_op.drop_index(batch_op.f('ix_attachments_job_id'))
+
+    op.drop_table('attachments')
     with op.batch_alter_table('web_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_web_sessions_user_id'))
 
     op.drop_table('web_sessions')
+    with op.batch_alter_table('plan_proposals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_proposals_day'))
+
+    op.drop_table('plan_proposals')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_jobs_technician_id'))
         batch_op.drop_index('ix_jobs_tech_start')
@@ -355,6 +436,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_events_action'))
 
     op.drop_table('events')
+    with op.batch_alter_table('calendar_feeds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calendar_feeds_technician_id'))
+
+    op.drop_table('calendar_feeds')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 

@@ -1,0 +1,1 @@
+"""Uploaded files: proof-of-service photos and signatures, stored on disk."""

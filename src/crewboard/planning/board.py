@@ -1,0 +1,134 @@
+"""Everything the dispatch board draws for one day, in one response."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+
+from sqlalchemy.orm import Session
+
+from crewboard.auth.actor import Actor, Role
+from crewboard.company.clock import local_at
+from crewboard.company.queries import get_company
+from crewboard.jobs.kinds import JobStatus, Priority
+from crewboard.jobs.models import Job
+from crewboard.jobs.queries import jobs_query
+from crewboard.jobs.read import read_job
+from crewboard.planning.current import current_plan
+from crewboard.planning.live import predictions, statuses
+from crewboard.planning.loader import DayContext, key_id, load_day, tech_key
+from crewboard.routing.plan import Plan
+from crewboard.technicians.kinds import AbsenceKind
+from crewboard.technicians.models import Technician
+
+QUEUE_LIMIT = 500
+
+
+def board_day(session: Session, actor: Actor, day: date,
+              now: datetime | None = None) -> dict[str, Any]:
+    """Technicians with their timed routes, the day's jobs, the queue and the exceptions."""
+    only = [actor.technician_id] if actor.role is Role.technician else None
+    ctx = load_day(session, day, now=now, technician_ids=only,  # type: ignore[arg-type]
+                   include_unassigned=only is None)
+    plan = current_plan(ctx)
+    preds = predictions(ctx, plan)
+    company = get_company(session)
+    jobs = list(session.scalars(jobs_query(actor, ctx.tz, day=day)).unique())
+    if only is None:
+        seen = {j.id for j in jobs}
+        jobs += [j for j in session.scalars(
+            jobs_query(actor, ctx.tz, status=[JobStatus.unscheduled], unassigned=True)
+            .limit(QUEUE_LIMIT)).unique() if j.id not in seen]
+    return {
+        "date": day.isoformat(), "timezone": company.timezone,
+        "day_start": company.day_start, "day_end": company.day_end,
+        "now": (ctx.now or now or datetime.now(ctx.tz)).isoformat(),
+        "technicians": [_technician(ctx, plan, preds, t) for t in ctx.technicians.values()],
+        "jobs": [read_job(j, actor).model_dump(mode="json") for j in jobs],
+        "kpis": dict(plan.kpis),
+        "exceptions": exceptions(ctx, preds, jobs) if only is None else [],
+    }
+
+
+def _iso(ctx: DayContext, seconds: int | None) -> str | None:
+    return ctx.to_time(seconds).isoformat() if seconds is not None else None
+
+
+def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: Technician) -> dict[str, Any]:
+    key = tech_key(tech.id)
+    route = plan.route_of(key)
+    pred = preds.get(key)
+    eta = {s.job_id: s for s in pred.stops} if pred else {}
+    shift = next((s for s in tech.shifts if s.weekday == ctx.day.weekday()), None)
+    stops = []
+    for stop in route.stops if route else ():
+        live = eta.get(stop.job_id)
+        stops.append({
+            "job_id": key_id(stop.job_id), "arrival": _iso(ctx, stop.arrival),
+            "start": _iso(ctx, stop.start), "end": _iso(ctx, stop.end),
+            "travel_s": stop.travel_s, "late_s": stop.late_s,
+            "eta": _iso(ctx, live.arrival) if live else None,
+            "predicted_late_s": live.late_s if live else None})
+    day_start, day_end = (local_at(ctx.tz, ctx.day, "00:00"),
+                          local_at(ctx.tz, ctx.day, "23:59"))
+    status = statuses(ctx).get(key)
+    return {
+        "id": tech.id, "name": tech.name, "photo_url": tech.photo_url,
+        "skills": tech.skill_levels(), "equipment": list(tech.equipment),
+        "region": tech.region, "status": status.kind if status else "planned",
+        "shift": ({"start": local_at(ctx.tz, ctx.day, shift.start).isoformat(),
+                   "end": local_at(ctx.tz, ctx.day, shift.end).isoformat()} if shift else None),
+        "breaks": [{"name": b.name, "start": _iso(ctx, b.start), "end": _iso(ctx, b.end)}
+                   for b in (route.breaks if route else ())],
+        "absences": [{"kind": a.kind.value, "start": a.starts_at.isoformat(),
+                      "end": a.ends_at.isoformat(), "reason": a.reason}
+                     for a in tech.absences if a.starts_at < day_end and a.ends_at > day_start],
+        "position": ({"lat": tech.last_lat, "lon": tech.last_lon,
+                      "at": tech.last_seen_at.isoformat()} if tech.last_seen_at else None),
+        "home": {"lat": tech.home_lat, "lon": tech.home_lon},
+        "route": stops, "drive_s": route.drive_s if route else 0,
+        "end_time": _iso(ctx, pred.end_time if pred else (route.end_time if route else None)),
+    }
+
+
+def exceptions(ctx: DayContext, preds: dict, jobs: list[Job]) -> list[dict[str, Any]]:
+    """What needs a dispatcher's attention now, most urgent first."""
+    out: list[dict[str, Any]] = []
+    names = {k: t.name for k, t in ctx.technicians.items()}
+    for key, pred in preds.items():
+        for risk in pred.risks:
+            out.append({"kind": {"late": "late_risk", "overrun": "running_long",
+                                 "behind": "behind_schedule",
+                                 "overtime": "overtime"}.get(risk.kind, risk.kind),
+                        "message": risk.message,
+                        "job_id": key_id(risk.job_id) if risk.job_id else None,
+                        "technician_id": key_id(key), "technician": names.get(key),
+                        "seconds": risk.seconds})
+    for job in jobs:
+        if job.technician_id is None and job.priority in (Priority.emergency, Priority.high) \
+                and job.status in (JobStatus.unscheduled, JobStatus.scheduled):
+            out.append({"kind": "urgent_unassigned", "job_id": job.id, "technician_id": None,
+                        "message": f"{job.priority.value.title()} job {job.ref} for "
+                                   f"{job.customer.name} has no technician."})
+    day_start, day_end = local_at(ctx.tz, ctx.day, "00:00"), local_at(ctx.tz, ctx.day, "23:59")
+    for tech in ctx.technicians.values():
+        for absence in tech.absences:
+            if absence.kind is not AbsenceKind.call_out or not (
+                    absence.starts_at < day_end and absence.ends_at > day_start):
+                continue
+            stuck = [j for j in jobs if j.technician_id == tech.id and j.planned_start
+                     and absence.starts_at <= j.planned_start < absence.ends_at
+                     and j.status not in (JobStatus.completed, JobStatus.cancelled,
+                                          JobStatus.incomplete)]
+            if stuck:
+                out.append({"kind": "call_out", "technician_id": tech.id, "job_id": None,
+                            "job_ids": [j.id for j in stuck],
+                            "message": f"{tech.name} called out ({absence.reason or 'no reason'})"
+                                       f" with {len(stuck)} job(s) still assigned."})
+    order = {"urgent_unassigned": 0, "call_out": 1, "late_risk": 2, "running_long": 3,
+             "behind_schedule": 4, "overtime": 5}
+    out.sort(key=lambda e: order.get(e["kind"], 9))
+    return out
+
+

@@ -1,0 +1,44 @@
+"""Live predictions: where each technician is, what they are doing, and what it
+means for the rest of their day (ETAs and risks)."""
+
+from __future__ import annotations
+
+from crewboard.jobs.kinds import JobStatus
+from crewboard.planning.loader import FRESH_POSITION, DayContext, job_key, tech_key
+from crewboard.routing import problem as rp
+from crewboard.routing.eta import Prediction, TechStatus, predict_plan
+from crewboard.routing.plan import Plan
+
+
+def statuses(ctx: DayContext) -> dict[str, TechStatus]:
+    """Each technician's status now, from their jobs' states and last position."""
+    if ctx.now is None:
+        return {}
+    now = ctx.to_seconds(ctx.now)
+    out: dict[str, TechStatus] = {}
+    for key, tech in ctx.technicians.items():
+        fresh = (tech.last_seen_at is not None and tech.last_lat is not None
+                 and ctx.now - tech.last_seen_at <= FRESH_POSITION)
+        where = rp.Location(tech.last_lat, tech.last_lon) if fresh else None  # type: ignore[arg-type]
+        current = next((j for j in ctx.jobs.values() if j.technician_id == tech.id
+                        and j.status in (JobStatus.on_site, JobStatus.en_route)), None)
+        if current is not None and current.status is JobStatus.on_site:
+            since = ctx.to_seconds(current.arrived_at) if current.arrived_at else None
+            out[key] = TechStatus("on_site", now, job_key(current.id), since=since)
+        elif current is not None:
+            out[key] = TechStatus("en_route", now, job_key(current.id), location=where)
+        else:
+            out[key] = TechStatus("idle", now, location=where)
+    return out
+
+
+def predictions(ctx: DayContext, plan: Plan) -> dict[str, Prediction]:
+    """ETAs and risks for every technician; empty outside the day itself."""
+    if ctx.now is None:
+        return {}
+    return predict_plan(ctx.problem, plan, statuses(ctx))
+
+
+def tech_status_word(ctx: DayContext, tech_id: int) -> str:
+    status = statuses(ctx).get(tech_key(tech_id))
+    return status.kind if status is not None else "planned"

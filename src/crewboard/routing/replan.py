@@ -1,0 +1,139 @@
+"""Re-plan the rest of the day and show what changed.
+
+The caller (``planning/``) marks finished and in-progress jobs as
+:class:`~crewboard.routing.problem.Fixed` and sets each technician's
+``current_location``/``available_from``; those are then inputs, never moved.
+A re-plan is either one technician re-sequencing their own remaining jobs or
+everyone (jobs may move between technicians). Both warm-start VROOM from the
+current plan and run under a time limit, so 50 technicians and 400 jobs
+answer well inside a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from crewboard.routing.plan import Plan, Unassigned, compute_kpis
+from crewboard.routing.problem import Problem
+from crewboard.routing.solver import available_seconds, solve
+from crewboard.routing.timing import tech_days
+
+#: Defaults for an interactive re-plan (VROOM's construction phase ignores the
+#: time limit at high exploration levels, so a lower level keeps it bounded).
+REPLAN_TIME_LIMIT_S = 0.5
+REPLAN_EXPLORATION = 2
+
+
+def replan(
+    problem: Problem,
+    current: Plan,
+    *,
+    technician_id: str | None = None,
+    time_limit_s: float | None = REPLAN_TIME_LIMIT_S,
+    exploration: int = REPLAN_EXPLORATION,
+) -> Plan:
+    """Re-plan the remaining day, starting from ``current``.
+
+    Parameters
+    ----------
+    problem:
+        The day as it is now (fixed jobs, live positions, new or cancelled jobs).
+    current:
+        The plan being replaced; it is the warm start.
+    technician_id:
+        Only re-sequence this technician's remaining jobs; all other routes are
+        kept as they are. ``None`` re-plans everyone.
+    time_limit_s, exploration:
+        Search budget (see :class:`~crewboard.routing.problem.Options`).
+
+    Returns
+    -------
+    Plan
+        Compare with ``current`` using :func:`diff_plans`.
+    """
+    opts = replace(problem.options, time_limit_s=time_limit_s, exploration=exploration)
+    if technician_id is None:
+        return solve(replace(problem, options=opts), initial=current)
+
+    tech = problem.technician(technician_id)
+    route = current.route_of(technician_id)
+    mine = set(route.job_ids) if route is not None else set()
+    mine |= {j.id for j in problem.jobs if j.fixed and j.fixed.technician_id == technician_id}
+    sub = replace(
+        problem,
+        technicians=[tech],
+        jobs=[
+            replace(j, pinned_to=None) if j.pinned_to not in (None, technician_id) else j
+            for j in problem.jobs
+            if j.id in mine
+        ],
+        options=opts,
+    )
+    sub_plan = solve(sub, initial=current)
+    new_route = sub_plan.routes[0]
+    routes = tuple(new_route if r.technician_id == technician_id else r for r in current.routes)
+    if all(r.technician_id != technician_id for r in routes):
+        routes = (*routes, new_route)
+    known = {j.id for j in problem.jobs}
+    on_routes = {s.job_id for r in routes for s in r.stops}
+    unassigned = tuple(u for u in current.unassigned if u.job_id not in on_routes)
+    unassigned += tuple(u for u in sub_plan.unassigned if u.job_id not in on_routes)
+    unassigned += tuple(
+        Unassigned(j, "not_planned", "Not part of the re-planned route")
+        for j in sorted(known - on_routes - {u.job_id for u in unassigned})
+    )
+    kpis = compute_kpis(routes, unassigned, available_seconds(tech_days(problem)))
+    return Plan(routes, unassigned, kpis, problem.origin)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A job that changed technician (``from_technician`` -> ``to_technician``)."""
+
+    job_id: str
+    from_technician: str
+    to_technician: str
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """What applying ``after`` instead of ``before`` would change.
+
+    ``resequenced`` lists technicians whose order of the jobs they keep
+    changed; ``added`` jobs were not on any route before, ``dropped`` jobs are
+    on no route after.
+    """
+
+    moves: tuple[Move, ...]
+    resequenced: tuple[str, ...]
+    added: tuple[str, ...]
+    dropped: tuple[str, ...]
+    kpis_before: dict[str, Any]
+    kpis_after: dict[str, Any]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.moves or self.resequenced or self.added or self.dropped)
+
+
+def diff_plans(before: Plan, after: Plan) -> PlanDiff:
+    """Compare two plans job by job (see :class:`PlanDiff`)."""
+    a_before = before.assignment()
+    a_after = after.assignment()
+    moves = tuple(
+        Move(j, a_before[j], a_after[j])
+        for j in sorted(a_before.keys() & a_after.keys())
+        if a_before[j] != a_after[j]
+    )
+    added = tuple(sorted(a_after.keys() - a_before.keys()))
+    dropped = tuple(sorted(a_before.keys() - a_after.keys()))
+    reseq = []
+    for r in after.routes:
+        old = before.route_of(r.technician_id)
+        if old is None:
+            continue
+        keep = set(old.job_ids) & set(r.job_ids)
+        if [j for j in old.job_ids if j in keep] != [j for j in r.job_ids if j in keep]:
+            reseq.append(r.technician_id)
+    return PlanDiff(moves, tuple(reseq), added, dropped, dict(before.kpis), dict(after.kpis))

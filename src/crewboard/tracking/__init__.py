@@ -1,0 +1,1 @@
+"""Customer tracking links: a private page per job with status, ETA and outcome."""
