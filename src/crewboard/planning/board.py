@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-
 from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import Actor, Role

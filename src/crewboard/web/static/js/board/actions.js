@@ -418,7 +418,7 @@ function bookForm(types, close) {
   const lon = el("input", { id: "b-lon", type: "number", step: "any", placeholder: "lon" });
   const newLoc = el("div", { class: "loc-new" }, el("label", {}, "Address", address),
     el("div", { class: "row2" }, el("label", {}, "Latitude", lat), el("label", {}, "Longitude", lon)),
-    el("p", { class: "muted small" }, "No geocoder is configured: enter coordinates or click the map."));
+    el("p", { class: "muted small" }, "No geocoder is configured: enter the coordinates of the address."));
   const typeSel = el("select", { id: "b-type" }, el("option", { value: "" }, "— choose —"),
     types.map((t) => el("option", { value: t.id }, t.name)));
   const duration = el("input", { id: "b-duration", type: "number", min: 5, max: 1440, value: 60 });
@@ -473,13 +473,6 @@ function bookForm(types, close) {
           `+ New customer "${q}"`)));
     } catch (e) { err.textContent = e.message; err.hidden = false; }
   });
-
-  // Clicking the map while this form is open fills the coordinates.
-  const onMapPick = (e) => { lat.value = e.detail.lat.toFixed(5); lon.value = e.detail.lon.toFixed(5);
-                             locSelect.value = "new"; newLoc.hidden = false; };
-  document.addEventListener("board:mappick", onMapPick);
-  const dialog = document.getElementById("modal");
-  dialog.addEventListener("close", () => document.removeEventListener("board:mappick", onMapPick), { once: true });
 
   const form = el("form", { class: "book", onsubmit: async (e) => {
     e.preventDefault();
