@@ -99,7 +99,7 @@ def db(request: pytest.FixtureRequest, _engines: dict[str, TestDB]) -> Iterator[
 
 @pytest.fixture
 def app(db: TestDB, tmp_path: Any):  # type: ignore[no-untyped-def]
-    settings = Settings(database_url=db.url, upload_dir=tmp_path / "uploads")
+    settings = Settings(database_url=db.url, upload_dir=tmp_path / "uploads", background=False)
     return create_app(settings, session_factory=db.factory)
 
 

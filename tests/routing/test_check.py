@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from crewboard.routing import Break, Fixed, Plan, TimeWindow, Unassigned, check_plan
 from crewboard.routing.check import assert_feasible
-from crewboard.routing.timing import TravelTable, schedule, tech_days
+from crewboard.routing.timing import TravelTable, place_breaks, schedule, tech_days
 from tests.routing.builders import H, M, job, problem, solve_checked, tech
 
 LUNCH = Break([TimeWindow(12 * H, 13 * H)], 30 * M, "lunch")
@@ -14,7 +14,7 @@ def _manual(p, routes: dict[str, list[str]], unassigned=()) -> Plan:
     days, table = tech_days(p), TravelTable(p)
     rs = []
     for t in p.technicians:
-        els = [p.job(j) for j in routes.get(t.id, [])]
+        els = place_breaks([p.job(j) for j in routes.get(t.id, [])], days[t.id].breaks, ())
         rs.append(schedule(days[t.id], els, table).route)
     return Plan(tuple(rs), tuple(Unassigned(j, "x", "x") for j in unassigned))
 
@@ -50,7 +50,7 @@ def test_window_missed_and_time_arithmetic():
 def test_shift_exceeded():
     p = problem([tech("a", 0, shift_end=9 * H)], [job("x", 5, 60 * M)])
     v = check_plan(p, _manual(p, {"a": ["x"]}))
-    _one(v, "back at end location at 37800, after shift end 32400")
+    _one(v, "back at end location at 38400, after shift end 32400")
 
 
 def test_skill_pin_capacity_and_max_work():
@@ -89,7 +89,9 @@ def test_served_twice_missing_and_fixed_moved():
     v = check_plan(p, plan)
     _one(v, "job J-X is served twice")
     _one(v, "job J-Y is missing from the plan")
-    _one(v, "fixed job f is not on technician a")
+    a, b = plan.routes
+    stolen = replace(plan, routes=(replace(a, stops=a.stops[1:]), replace(b, stops=a.stops[:1])))
+    _one(check_plan(p, stolen), "fixed job f is not on technician a")
     both = _manual(p, {"a": ["y"]}, unassigned=["y", "x"])
     _one(check_plan(p, both), "job J-Y is both assigned and unassigned")
     assert "job J-X is unassigned" in check_plan(p, both, require_all=True)

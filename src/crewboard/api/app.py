@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -15,6 +19,27 @@ from crewboard.db import make_engine, make_session_factory, upgrade
 API = "/api/v1"
 
 
+def background_services(app: FastAPI) -> list[Any]:
+    """Workers started with the server (each has start() and stop())."""
+    from crewboard.events.bus import bus
+    from crewboard.planning.watcher import EtaWatcher
+
+    return [EtaWatcher(app.state.session_factory, bus)]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    services = background_services(app) if app.state.settings.background else []
+    for service in services:
+        service.start()
+    app.state.services = services
+    try:
+        yield
+    finally:
+        for service in reversed(services):
+            service.stop()
+
+
 def create_app(settings: Settings | None = None, *,
                session_factory: sessionmaker[Session] | None = None,
                migrate: bool = True) -> FastAPI:
@@ -24,7 +49,7 @@ def create_app(settings: Settings | None = None, *,
         if migrate:
             upgrade(settings.database_url)
         session_factory = make_session_factory(make_engine(settings.database_url))
-    app = FastAPI(title="crewboard", version=__version__,
+    app = FastAPI(title="crewboard", version=__version__, lifespan=lifespan,
                   description="Dispatch for field-service businesses.")
     app.state.settings = settings
     app.state.session_factory = session_factory
@@ -49,9 +74,9 @@ def create_app(settings: Settings | None = None, *,
     from crewboard.web.pages import router as pages_router
 
     app.include_router(pages_router)
-    app.include_router(__import__("crewboard.web.board", fromlist=["router"]).router)
     from importlib import import_module
 
+    app.include_router(import_module("crewboard.web.board").router)
     app.include_router(import_module("crewboard.attachments.api").router, prefix=API)
     app.include_router(import_module("crewboard.tracking.api").router, prefix=API)
     app.include_router(import_module("crewboard.tracking.api").public)

@@ -17,6 +17,11 @@ class Company(Base):
     day_start: Mapped[str] = mapped_column(String(5), default="08:00")
     day_end: Mapped[str] = mapped_column(String(5), default="17:00")
     working_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])
+    delay_threshold_min: Mapped[int] = mapped_column(default=15)
+    """A predicted start moving by this much is a real change (board, customer)."""
+    auto_repair: Mapped[bool] = mapped_column(default=False)
+    """Apply the best repair of a late plan without asking (never moves pinned or
+    customer-confirmed jobs)."""
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -13,6 +13,8 @@ class CompanyRead(BaseModel):
     day_start: str
     day_end: str
     working_days: list[int]
+    delay_threshold_min: int
+    auto_repair: bool
     version: int
 
 
@@ -25,3 +27,5 @@ class CompanyUpdate(BaseModel):
     day_start: str | None = None
     day_end: str | None = None
     working_days: list[int] | None = None
+    delay_threshold_min: int | None = Field(default=None, ge=1, le=240)
+    auto_repair: bool | None = None

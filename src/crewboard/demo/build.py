@@ -13,6 +13,7 @@ transaction. One seed always gives the same company and plan.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import unicodedata
@@ -61,7 +62,7 @@ from crewboard.jobs.actions import (
     do_report_delay,
     do_start_travel,
 )
-from crewboard.jobs.kinds import IncompleteReason, Priority, Source
+from crewboard.jobs.kinds import IncompleteReason, JobStatus, Priority, Source
 from crewboard.jobs.models import Job, JobType
 from crewboard.jobs.queries import on_day
 from crewboard.technicians.actions import (
@@ -76,6 +77,12 @@ from crewboard.technicians.models import Technician
 DEMO_ACTOR = Actor(user_id=None, role=Role.admin, name="demo setup")
 TODAY_CAP = (7, 8, 8, 9)
 TOMORROW_CAP = (3, 4, 5)
+
+
+@functools.lru_cache(maxsize=4)
+def _password_hash(password: str) -> str:
+    """argon2 is slow on purpose (~0.5 s); one hash serves every demo user of a build."""
+    return hash_password(password)
 
 
 class Reporter:
@@ -183,10 +190,8 @@ class _Builder:
                                  data.JOB_TYPES,
                                  {m.idx: rng.choice(TOMORROW_CAP) for m in self.crew},
                                  self.taken[self.tomorrow])
-        working = [i for i in range(len(self.crew)) if today_plan.get(i)]
-        logins = working[:3] if len(working) >= 3 else list(range(min(3, len(self.crew))))
-        spare = [i for i in working if i not in logins]
-        call_outs = sorted(rng.sample(spare, min(len(spare), 2 if len(working) >= 6 else 1)))
+        logins, call_outs = self._pick_people([i for i in range(len(self.crew))
+                                               if today_plan.get(i)])
         queue = self._queue_sizes()
         planned_today = sum(map(len, today_plan.values()))
         planned = planned_today + sum(map(len, tomorrow_plan.values()))
@@ -198,8 +203,8 @@ class _Builder:
         login_rows, token = self._users(logins)
         self._customers()
         today_jobs, tomorrow_jobs = self._planned_jobs(today_plan, tomorrow_plan)
-        self._today(today_plan, today_jobs, call_outs)
-        self._tomorrow(tomorrow_jobs)
+        cancelled = self._today(today_plan, today_jobs, call_outs)
+        self._tomorrow(tomorrow_jobs, cancel=max(0, 2 - cancelled))
         self._queue(queue)
         self._call_outs(today_plan, call_outs)
         self.s.flush()
@@ -211,6 +216,19 @@ class _Builder:
             today_statuses=self._statuses(self.today),
             tomorrow_statuses=self._statuses(self.tomorrow),
             call_outs=[self.techs[i].name for i in call_outs], warnings=self.warnings)
+
+    def _pick_people(self, working: list[int]) -> tuple[list[int], list[int]]:
+        """Technicians whose logins are printed, and who calls in sick this morning.
+
+        Printed technicians work today when possible, but at least one working
+        technician (two on a full day) is left to call out, so the board always
+        has stranded jobs to show, even on a Sunday with two people on call.
+        """
+        sick = 0 if not working else 1 if len(working) < 6 else 2
+        logins = working[:max(0, min(3, len(working) - sick))]
+        logins += [i for i in range(len(self.crew)) if i not in working][:3 - len(logins)]
+        spare = [i for i in working if i not in logins]
+        return logins, sorted(self.rng.sample(spare, min(sick, len(spare))))
 
     def _statuses(self, day: date) -> dict[str, int]:
         rows = self.s.execute(select(Job.status, func.count(Job.id))
@@ -256,7 +274,8 @@ class _Builder:
     def _time_off_specs(self, crew: list[dict[str, Any]]
                         ) -> dict[int, list[tuple[AbsenceKind, datetime, datetime, str]]]:
         """A week's vacation under way, a dentist tomorrow afternoon, a wedding next week."""
-        candidates = list(range(3, len(crew))) if len(crew) > 5 else []
+        candidates = [i for i, spec in enumerate(crew) if i >= 3 and not any(
+            shift["weekday"] == 6 for shift in spec["shifts"])] if len(crew) > 5 else []
         chosen = self.rng.sample(candidates, min(3, len(candidates)))
         at, today = self.clock.at, self.today
         monday = today + timedelta(days=7 - today.weekday())
@@ -349,7 +368,7 @@ class _Builder:
         The password is hashed once (argon2 takes ~0.5 s here) and the hash is
         shared by every demo user; they all have the same published password.
         """
-        shared_hash = hash_password(self.password)
+        shared_hash = _password_hash(self.password)
         rows: list[DemoLogin] = []
         admin: User | None = None
         for role, local, name in data.OFFICE_USERS:
@@ -440,8 +459,12 @@ class _Builder:
         return booked[0], booked[1]
 
     def _today(self, plan: dict[int, list[Stop]], booked: dict[int, list[Job]],
-               call_outs: list[int]) -> None:
-        """Move today's jobs as far as the (virtual) time of day says they got."""
+               call_outs: list[int]) -> int:
+        """Move today's jobs as far as the (virtual) time of day says they got.
+
+        Returns how many were cancelled (late in the day there may be nothing
+        left to cancel; tomorrow's bookings are cancelled instead).
+        """
         rng, clock = self.rng, self.clock
         now = clock.virtual_now
         runs: dict[int, list[Visit]] = {}
@@ -454,12 +477,15 @@ class _Builder:
         ahead = [(i, k) for i, visits in runs.items() if i not in call_outs
                  for k, v in enumerate(visits) if v.phase(now) == "ahead"
                  and k > 0 and visits[k - 1].phase(now) == "ahead"]
-        incomplete = dict(zip(rng.sample(done, min(2, len(done))),
+        incomplete = dict(zip(rng.sample(done, min(2, len(done) // 2)),
                               (IncompleteReason.parts_needed, IncompleteReason.customer_not_home),
                               strict=False))
         cancelled = dict(zip(rng.sample(ahead, min(2, len(ahead))), data.CANCEL_REASONS,
                              strict=False))
         noted = set(rng.sample(ahead, min(3, len(ahead))))
+        if not incomplete:  # early in the day: a customer calls off a visit still to come
+            early = [key for key in ahead if key not in cancelled]
+            incomplete = {key: IncompleteReason.other for key in early[:1]}
         delayed = False
         for idx, stops in plan.items():
             if not stops:
@@ -473,7 +499,11 @@ class _Builder:
                     if rng.random() < 0.6:
                         do_dispatch_job(self.s, DEMO_ACTOR, job)
                 elif key in incomplete:
-                    self._field_day(job, visit, min(accepted_at, visit.travel), finish=False)
+                    if incomplete[key] is IncompleteReason.other:
+                        do_dispatch_job(self.s, DEMO_ACTOR, job)
+                    else:
+                        self._field_day(job, visit, min(accepted_at, visit.travel),
+                                        finish=False)
                     self._incomplete(job, visit, incomplete[key])
                 else:
                     phase = visit.phase(now)
@@ -494,6 +524,7 @@ class _Builder:
                 self.report.step("Today's jobs")
             if idx not in call_outs:
                 self._last_position(idx, stops, runs[idx])
+        return len(cancelled)
 
     def _ahead(self, job: Job, stop: Stop, k: int, visits: list[Visit],
                accepted_at: datetime) -> None:
@@ -542,6 +573,9 @@ class _Builder:
         if reason is IncompleteReason.parts_needed:
             note, at = ("Needed part is not on the truck; ordered from the supply house, "
                         "ETA 2 days"), visit.finish
+        elif reason is IncompleteReason.other:
+            note, at = ("Customer called: the city shut off the building's water today; "
+                        "rebook"), self.clock.virtual_now
         else:
             note, at = "No answer at the door or by phone; left a door tag", visit.arrive + 10 * MIN
         do_mark_incomplete(self.s, self.actors[job.technician_id], job, reason=reason,
@@ -571,12 +605,19 @@ class _Builder:
                            lon=round(lon, 6), at=self.clock.real(at - MIN),
                            accuracy_m=float(self.rng.randint(5, 30)))
 
-    def _tomorrow(self, booked: dict[int, list[Job]]) -> None:
-        """Tomorrow is planned; the dispatcher has already sent some of it."""
-        for jobs in booked.values():
-            for job in jobs:
-                if self.rng.random() < 0.3:
-                    do_dispatch_job(self.s, DEMO_ACTOR, job)
+    def _tomorrow(self, booked: dict[int, list[Job]], cancel: int) -> None:
+        """Tomorrow is planned; some of it is sent, and a few technicians looked already."""
+        rng, clock = self.rng, self.clock
+        jobs = [job for day in booked.values() for job in day]
+        for job in rng.sample(jobs, min(cancel, len(jobs))):
+            do_cancel_job(self.s, DEMO_ACTOR, job, reason=rng.choice(data.CANCEL_REASONS))
+        for job in jobs:
+            if job.status is not JobStatus.assigned or rng.random() >= 0.3:
+                continue
+            do_dispatch_job(self.s, DEMO_ACTOR, job)
+            if rng.random() < 0.4:
+                seen = clock.real(clock.virtual_now - rng.randint(10, 120) * MIN)
+                do_accept_job(self.s, self.actors[job.technician_id], job, at=seen)
 
     def _free_site(self, day: date | None) -> int:
         """A random site whose customer has nothing else booked that day (if any is left)."""

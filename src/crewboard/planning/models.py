@@ -24,3 +24,20 @@ class PlanProposal(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     job_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     """Each job's version when proposed: applying over a changed job is refused."""
+
+
+class JobEta(Base):
+    """The latest prediction for an open job: kept apart from the job row so
+    predictions never collide with people's edits (no version bump)."""
+
+    __tablename__ = "job_etas"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    technician_id: Mapped[int | None] = mapped_column(index=True)
+    arrival: Mapped[datetime] = mapped_column(UTCDateTime)
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    late_s: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    announced_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The start the customer was last told (planned start until a delay alert)."""

@@ -190,7 +190,7 @@ def predict(
                     f" (arrives {clock(e.arrival)})",
                 )
             )
-    nxt = out[0] if out else None
+    nxt = next((e for e in out if e.start >= now and e.arrival >= now), None)
     if nxt is not None and nxt.delay_s >= behind_threshold_s:
         risks.append(
             Risk(

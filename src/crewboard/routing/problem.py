@@ -156,8 +156,9 @@ class Options:
     threads:
         Solver threads; 1 keeps results reproducible.
     seed:
-        Kept for solvers that take one. VROOM has no random seed: with
-        ``threads=1`` and no time limit it is deterministic.
+        Kept for solvers that take one. VROOM has no seed: with ``threads=1``
+        and a limit that is not reached it repeats the same cost, though ties
+        between equal-cost routes may break differently between calls.
     repair:
         After solving, try to insert any still-unassigned jobs with our own
         insertion evaluator.

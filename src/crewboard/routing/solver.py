@@ -27,7 +27,10 @@ How the field-service rules map onto VROOM (see ``docs/solver-format.md``):
 * **Warm start**: an initial plan becomes each vehicle's ``steps``, which VROOM
   uses as the starting solution in solving mode.
 
-With ``threads=1`` and no time limit VROOM is deterministic.
+Repeatability: with ``threads=1`` and a time limit that is not reached, the
+same input gives a plan of the same cost; VROOM may still break ties between
+equal-cost routes differently from one call to the next inside a process
+(observed with pyvroom 1.15), so compare plans by KPIs, not by identity.
 """
 
 from __future__ import annotations

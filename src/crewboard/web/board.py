@@ -28,9 +28,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from crewboard.api.deps import DB, Dispatcher
 from crewboard.auth.actor import Role
-from crewboard.changes import check_version
 from crewboard.company.queries import company_tz
-from crewboard.errors import ValidationFailed
+from crewboard.errors import Conflict, ValidationFailed
 from crewboard.jobs import actions
 from crewboard.jobs.checks import check_assignment
 from crewboard.jobs.lifecycle import check_transition
@@ -86,7 +85,11 @@ def _iso(value: datetime | None) -> str | None:
 def move_job(job_id: int, body: MoveIn, session: DB, actor: Dispatcher) -> MoveRead:
     """Assign, reassign, reschedule or unassign, refused as stale if the job changed since."""
     job = access_job(session, actor, job_id)
-    check_version(job, body.version, f"Job {job.ref}")
+    if body.version is not None and body.version != job.version:
+        # Read the current job now: after the rollback it can no longer be read.
+        raise Conflict("stale_version", f"Job {job.ref} was changed by someone else (you sent "
+                       f"version {body.version}, current is {job.version}); nothing was changed.",
+                       data={"current": read_job(job, actor).model_dump(mode="json")})
     before_tech, before_start = job.technician_id, job.planned_start
     if body.technician_id is None:
         check_transition(actor, job.ref, job.status, "unassign")

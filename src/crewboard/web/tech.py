@@ -126,6 +126,10 @@ def _stop(job: Job, actor: Any, history: dict[int, list[dict[str, Any]]]) -> dic
     data["customer_phone"] = job.customer.phone
     data["location_access_notes"] = job.location.access_notes
     data["history"] = history.get(job.customer_id, [])
+    jt = job.job_type
+    data["proof_required"] = {"notes": jt is None or jt.requires_notes,
+                              "photo": bool(jt and jt.requires_photo),
+                              "signature": bool(jt and jt.requires_signature)}
     return data
 
 

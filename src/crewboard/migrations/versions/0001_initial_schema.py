@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 08:18:56.805279
+Create Date: 2026-11-25 08:25:14.017066
 """
 from alembic import op
 import sqlalchemy as sa
@@ -24,6 +24,8 @@ def upgrade() -> None:
     sa.Column('day_start', sa.String(length=5), nullable=False),
     sa.Column('day_end', sa.String(length=5), nullable=False),
     sa.Column('working_days', sa.JSON(), nullable=False),
+    sa.Column('delay_threshold_min', sa.Integer(), nullable=False),
+    sa.Column('auto_repair', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_company'))
     )
@@ -345,6 +347,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_attachments_job_id'), ['job_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachments_technician_id'), ['technician_id'], unique=False)
 
+    op.create_table('job_etas',
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('technician_id', sa.Integer(), nullable=True),
+    sa.Column('arrival', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('start', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('late_s', sa.Integer(), nullable=False),
+    sa.Column('updated_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('announced_start', crewboard.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_job_etas_job_id_jobs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('job_id', name=op.f('pk_job_etas'))
+    )
+    with op.batch_alter_table('job_etas', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_etas_technician_id'), ['technician_id'], unique=False)
+
     op.create_table('job_skills',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('job_id', sa.Integer(), nullable=False),
@@ -403,6 +419,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_job_skills_job_id'))
 
     op.drop_table('job_skills')
+    with op.batch_alter_table('job_etas', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_etas_technician_id'))
+
+    op.drop_table('job_etas')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_technician_id'))
         batch_op.drop_index(batch_op.f('ix_attachments_job_id'))

@@ -258,7 +258,9 @@ export async function suggest(jobId) {
     el("div", { class: "buttons" }, el("button", { type: "button", onclick: () => close(null) }, "Close"))),
   { wide: true });
   if (!pick) return;
-  const start = Date.parse(pick.start || pick.eta);
+  // An infeasible candidate has no slot: offer the window start; the rules will speak.
+  const start = pick.start ? Date.parse(pick.start)
+    : Date.parse(job.windows?.[0]?.start || job.planned_start || new Date(state.dayStartMs + 3_600_000).toISOString());
   await placeJob(jobId, pick.technician_id, start);
 }
 
@@ -297,14 +299,34 @@ export async function optimize(techIds = null) {
   }
 }
 
-const KPI_LABELS = { drive_min: "Drive time (min)", drive_s: "Drive time (s)", jobs: "Jobs planned",
-                     assigned: "Jobs planned", unassigned: "Unassigned", late: "Late arrivals",
-                     late_min: "Minutes late", overtime_min: "Overtime (min)", cost: "Cost",
-                     distance_km: "Distance (km)", technicians_used: "Technicians used" };
+const KPIS = [
+  ["jobs_assigned", "Jobs on a route", (v) => v],
+  ["jobs_unassigned", "Jobs left unassigned", (v) => v],
+  ["total_drive_min", "Drive time", (v) => `${v} min`],
+  ["total_work_s", "Time on site", (v) => `${Math.round(v / 60)} min`],
+  ["total_wait_s", "Waiting", (v) => `${Math.round(v / 60)} min`],
+  ["late_count", "Late arrivals", (v) => v],
+  ["technicians_used", "Technicians used", (v) => v],
+  ["mean_utilization", "Mean utilization", (v) => `${Math.round(v * 100)}%`],
+];
+const HIDDEN_KPIS = new Set(["total_drive_s", "utilization"]);
+
+function kpiRows(before = {}, after = {}) {
+  const known = new Set(KPIS.map(([k]) => k));
+  const extra = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => !known.has(k) && !HIDDEN_KPIS.has(k) && typeof (after[k] ?? before[k]) !== "object")
+    .map((k) => [k, label(k), (v) => (typeof v === "number" && !Number.isInteger(v) ? v.toFixed(2) : v)]);
+  return [...KPIS, ...extra].filter(([k]) => k in before || k in after).map(([k, name, f]) => {
+    const a = before[k];
+    const b = after[k];
+    const cls = typeof a === "number" && typeof b === "number" && a !== b
+      ? ((k === "jobs_assigned" || k === "mean_utilization") === (b > a) ? "down" : "up") : "";
+    return el("tr", {}, el("td", {}, name), el("td", {}, a == null ? "–" : f(a)),
+              el("td", { class: cls }, b == null ? "–" : f(b)));
+  });
+}
 
 function proposalView(p, close) {
-  const keys = [...new Set([...Object.keys(p.kpis_before || {}), ...Object.keys(p.kpis_after || {})])];
-  const fmtK = (v) => (typeof v === "number" ? (Number.isInteger(v) ? v : v.toFixed(1)) : v ?? "–");
   const byKind = (k) => (p.changes || []).filter((c) => c.kind === k);
   const section = (title, rows, render) => rows.length ? el("section", { class: "diff-sec" },
     el("h3", {}, `${title} `, el("span", { class: "count" }, rows.length)),
@@ -318,12 +340,7 @@ function proposalView(p, close) {
   return el("div", { class: "proposal", dataset: { proposal: p.id } },
     el("table", { class: "grid kpis" },
       el("thead", {}, el("tr", {}, el("th", {}, "KPI"), el("th", {}, "Now"), el("th", {}, "Proposed"))),
-      el("tbody", {}, keys.map((k) => {
-        const a = p.kpis_before?.[k]; const b = p.kpis_after?.[k];
-        const cls = typeof a === "number" && typeof b === "number" && a !== b ? (b < a ? "down" : "up") : "";
-        return el("tr", {}, el("td", {}, KPI_LABELS[k] || label(k)), el("td", {}, fmtK(a)),
-                  el("td", { class: cls }, fmtK(b)));
-      }))),
+      el("tbody", {}, kpiRows(p.kpis_before, p.kpis_after))),
     empty ? el("p", { class: "muted" }, "The current plan is already as good as the optimizer can make it.") : null,
     section("New assignments", byKind("assign"), change),
     section("Reassigned", byKind("reassign"), change),

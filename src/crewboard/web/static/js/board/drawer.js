@@ -1,7 +1,7 @@
 // The details drawer: a job (every field, its history, its actions) or a technician.
 
 import { get } from "../api.js";
-import { callOut, cancelJob, dispatchAll, dispatchJob, optimize, placeJob, suggest } from "./actions.js";
+import { callOut, cancelJob, dispatchAll, dispatchJob, hooks, optimize, placeJob, suggest } from "./actions.js";
 import { jobsOf, state } from "./state.js";
 import { TERMINAL, dayTime, el, hhmm, initials, label, minutes, techColor, windowText } from "./util.js";
 
@@ -133,7 +133,7 @@ export function showTech(techId) {
         ["Drive today", minutes(tech.drive_s)]]),
     el("h3", {}, `Jobs (${jobs.length})`),
     el("ol", { class: "tech-jobs" }, jobs.map((j) => el("li", { dataset: { job: j.id } },
-      el("button", { type: "button", class: "link", onclick: () => showJob(j.id) },
+      el("button", { type: "button", class: "link", onclick: () => hooks.select({ job: j.id }) },
         el("span", { class: `dot s-${j.status}` }), `${hhmm(j.planned_start)} ${j.ref} · ${j.customer_name}`),
       el("span", { class: "muted" }, ` ${label(j.status)}`))))));
   open();

@@ -19,7 +19,7 @@ function actionFor(x) {
   const open = { text: "Open", run: () => hooks.select(x.job_id ? { job: x.job_id } : { tech: x.technician_id }) };
   if (state.readonly) return open;
   if (kind.includes("call")) return { text: "Re-plan", run: () => optimize(null) };
-  if (kind.includes("behind") && x.technician_id) {
+  if ((kind.includes("behind") || kind.includes("overtime")) && x.technician_id) {
     return { text: "Optimize route", run: () => optimize([x.technician_id]) };
   }
   if (job && (job.allowed_actions.includes("assign") || job.allowed_actions.includes("reassign"))

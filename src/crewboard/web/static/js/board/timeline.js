@@ -64,7 +64,8 @@ function techHead(tech, jobs) {
 function jobBlock(job, stop) {
   const start = Date.parse(job.planned_start);
   const end = job.planned_end ? Date.parse(job.planned_end) : start + job.duration_min * 60_000;
-  const late = stop && stop.late_s > 0;
+  const lateS = stop ? (stop.predicted_late_s ?? stop.late_s ?? 0) : 0;
+  const late = lateS > 0;
   const flash = state.flash.get(job.id);
   const movable = !state.readonly && (job.allowed_actions.includes("reassign")
                                       || job.allowed_actions.includes("reschedule"));
@@ -73,11 +74,11 @@ function jobBlock(job, stop) {
                flash ? `flash-${flash.kind}` : "", movable ? "movable" : ""].filter(Boolean).join(" ");
   const title = `${job.ref} · ${job.customer_name}\n${job.address}\n${label(job.status)} · ${job.priority}`
     + ` · ${hhmm(start)}–${hhmm(end)}\nwindow ${windowText(job)}`
-    + (late ? `\nlate by ${minutes(stop.late_s)}` : "") + (flash ? `\n${flash.message}` : "");
+    + (late ? `\nlate by ${minutes(lateS)}` : "") + (flash ? `\n${flash.message}` : "");
   return span(start, end, cls, { dataset: { job: job.id }, title, role: "button", tabindex: "-1" },
     el("span", { class: "jref" }, job.ref),
     el("span", { class: "jcust" }, job.customer_name),
-    late ? el("span", { class: "late-badge" }, `+${Math.round(stop.late_s / 60)}′`) : null,
+    late ? el("span", { class: "late-badge" }, `+${Math.round(lateS / 60)}′`) : null,
     flash ? el("span", { class: "jflash" }, flash.message) : null);
 }
 
@@ -131,10 +132,10 @@ export function renderTimeline() {
   }
   const t = now();
   const nowLine = t >= state.dayStartMs && t <= state.dayEndMs
-    ? el("div", { class: "now-line", id: "now-line", style: { "--now": `${pct(t)}%` } }, el("span", {}, hhmm(t)))
+    ? el("div", { class: "now-line", id: "now-line", style: { "--now": String(pct(t) / 100) } }, el("span", {}, hhmm(t)))
     : null;
   const scroll = body().scrollTop;
-  body().replaceChildren(...rows, nowLine || "");
+  body().replaceChildren(el("div", { class: "tl-rows" }, ...rows, nowLine || ""));
   body().scrollTop = scroll;
   document.getElementById("tech-count").textContent = `${shown} of ${techs.length} technicians`;
 }
@@ -143,7 +144,7 @@ export function tickNow() {
   const line = document.getElementById("now-line");
   const t = now();
   if (!line) return;
-  line.style.setProperty("--now", `${pct(t)}%`);
+  line.style.setProperty("--now", String(pct(t) / 100));
   line.firstChild.textContent = hhmm(t);
 }
 

@@ -1,0 +1,1 @@
+"""Customer notifications: rules, templates, channels and the transactional outbox."""

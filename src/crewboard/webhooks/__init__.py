@@ -1,0 +1,1 @@
+"""Signed webhooks for integrations, delivered through the notifications outbox."""

@@ -1,0 +1,232 @@
+"""The dispatch board in real headless Chromium against a live server."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+
+from tests.conftest import LiveServer, World
+from tests.web.board_day import PASSWORD, BoardDay, board_day, job_row, local
+from tests.web.conftest import shot
+
+pytestmark = pytest.mark.usefixtures("sqlite_only")
+
+
+@pytest.fixture
+def day(world: World) -> BoardDay:
+    return board_day(world)
+
+
+def login(page: Any, server: LiveServer, email: str, *, ui: bool = False) -> None:
+    if ui:
+        page.goto(f"{server.url}/board")
+        assert "/login?next=/board" in page.url
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{server.url}/board")
+    else:
+        reply = page.request.post(f"{server.url}/api/v1/auth/login",
+                                  data={"email": email, "password": PASSWORD})
+        assert reply.ok, reply.text()
+        page.goto(f"{server.url}/board")
+    page.wait_for_selector(".tl-row")
+    page.wait_for_selector("#live.on")
+
+
+def lane_point(page: Any, tech_id: int, hhmm: str, grab_px: float = 0) -> tuple[float, float]:
+    """Screen point on ``tech_id``'s lane where a drop starts the job at ``hhmm``."""
+    box = page.locator(f'.tl-lane[data-tech="{tech_id}"]').bounding_box()
+    frac = page.evaluate(
+        """(t) => { const s = window.board.state; const at = window.board.at(t);
+                    return (at - s.dayStartMs) / (s.dayEndMs - s.dayStartMs); }""", hhmm)
+    return box["x"] + frac * box["width"] + grab_px, box["y"] + box["height"] / 2
+
+
+def drag(page: Any, source: str, tech_id: int, hhmm: str) -> None:
+    """Drag ``source`` (a queue card or a block) so that it starts at ``hhmm`` on the lane."""
+    box = page.locator(source).bounding_box()
+    x0, y0 = box["x"] + 3, box["y"] + box["height"] / 2
+    grab = 3 if source.startswith(".job") else 0
+    x1, y1 = lane_point(page, tech_id, hhmm, grab)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 10, y0 + 10, steps=2)
+    page.mouse.move(x1, y1, steps=8)
+    page.mouse.up()
+
+
+def block(job_id: int) -> str:
+    return f'.job[data-job="{job_id}"]'
+
+
+def card(job_id: int) -> str:
+    return f'.qcard[data-job="{job_id}"]'
+
+
+# ---------------------------------------------------------------------------- tests
+
+def test_login_drag_assign_persists_and_undo(world: World, day: BoardDay,
+                                             live_server: LiveServer, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server, day.dispatcher, ui=True)
+    assert page.locator(".tl-row").count() == 3
+    assert page.locator(".qcard").count() == 4
+    # urgency order: the emergency first
+    assert page.locator(".qcard").first.get_attribute("data-job") == str(day.jobs["sparks"])
+    shot(page, "board-fixture-day")
+
+    pipe, dana = day.jobs["pipe"], day.techs["dana"]
+    drag(page, card(pipe), dana, "13:00")
+    page.wait_for_selector(f'.tl-lane[data-tech="{dana}"] {block(pipe)}')
+    row = job_row(world, pipe)
+    assert row.technician_id == dana and row.status.value == "assigned"
+    assert row.planned_start == local("13:00")
+
+    page.reload()
+    page.wait_for_selector(f'.tl-lane[data-tech="{dana}"] {block(pipe)}')
+    assert page.locator(card(pipe)).count() == 0
+
+    # drag along the row = reschedule; then undo puts it back at 13:00
+    drag(page, block(pipe), dana, "14:30")
+    page.wait_for_selector(".toast.ok >> text=rescheduled")
+    assert job_row(world, pipe).planned_start == local("14:30")
+    page.keyboard.press("z")
+    page.wait_for_selector(".toast.ok >> text=Undone")
+    assert job_row(world, pipe).planned_start == local("13:00")
+    assert not page_errors(new_page)
+
+
+def page_errors(new_page: Any) -> list[str]:
+    return new_page.errors
+
+
+def test_skill_mismatch_is_refused_with_the_reason_then_overridden(
+        world: World, day: BoardDay, live_server: LiveServer, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server, day.dispatcher)
+    gas, ravi = day.jobs["gas"], day.techs["ravi"]
+    drag(page, card(gas), ravi, "15:00")
+    dialog = page.wait_for_selector("dialog[open] .refused")
+    assert "skill mismatch" in dialog.inner_text().lower()
+    assert "lacks the skill 'gas-cert'" in page.locator(f"{card(gas)} .qflash").inner_text()
+    shot(page, "board-refused")
+    page.click("dialog[open] >> text=Keep as it was")
+    assert job_row(world, gas).technician_id is None
+
+    drag(page, card(gas), ravi, "15:00")
+    page.wait_for_selector("dialog[open] .refused")
+    page.fill("#override-reason", "Ravi holds a temporary gas permit")
+    page.click("#override-go")
+    page.wait_for_selector(f'.tl-lane[data-tech="{ravi}"] {block(gas)}')
+    assert job_row(world, gas).technician_id == ravi
+
+
+def test_suggest_technician_assigns_in_one_click(world: World, day: BoardDay,
+                                                 live_server: LiveServer, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server, day.dispatcher)
+    sparks = day.jobs["sparks"]
+    page.click(card(sparks))
+    page.wait_for_selector(f'.drawer-job[data-job="{sparks}"]')
+    page.wait_for_selector("#job-history .history li")
+    page.keyboard.press("s")
+    table = page.wait_for_selector("dialog[open] .suggest-table")
+    shot(page, "board-suggest")
+    first = page.locator("dialog[open] .suggest-table tbody tr").first
+    tech_id = int(first.get_attribute("data-tech"))
+    assert tech_id in (day.techs["ravi"], day.techs["maria"])  # the electricians
+    assert table.query_selector("td.why").inner_text()
+    first.locator("button").click()
+    if page.locator("#confirm-warnings").count():
+        page.click("#confirm-warnings")
+    page.wait_for_selector(f'.tl-lane[data-tech="{tech_id}"] {block(sparks)}')
+    assert job_row(world, sparks).technician_id == tech_id
+
+
+def test_optimize_shows_a_diff_and_applies(world: World, day: BoardDay,
+                                           live_server: LiveServer, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server, day.dispatcher)
+    page.keyboard.press("o")
+    page.wait_for_selector("dialog[open] .proposal", timeout=20000)
+    assert page.locator("dialog[open] table.kpis tbody tr").count() >= 3
+    shot(page, "board-optimize")
+    assert page.locator("dialog[open] .diff-sec").count() >= 1
+    page.click("#proposal-apply")
+    page.wait_for_selector(".toast.ok >> text=Plan applied")
+    queued = [day.jobs[k] for k in ("pipe", "sparks", "tap")]
+    assigned = [j for j in queued if job_row(world, j).technician_id is not None]
+    assert assigned, "optimize placed none of the queued jobs"
+    for j in assigned:
+        page.wait_for_selector(block(j))
+
+
+def test_change_made_through_the_api_appears_without_reload(
+        world: World, day: BoardDay, live_server: LiveServer, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server, day.dispatcher)
+    page.evaluate("window.__loaded = true")
+    pipe, maria = day.jobs["pipe"], day.techs["maria"]
+    started = time.monotonic()
+    reply = httpx.post(f"{live_server.url}/api/v1/jobs/{pipe}/assign",
+                       headers={"Authorization": f"Bearer {day.token}"},
+                       json={"technician_id": maria, "planned_start": local("13:00").isoformat()})
+    assert reply.status_code == 200, reply.text
+    page.wait_for_selector(f'.tl-lane[data-tech="{maria}"] {block(pipe)}')
+    assert time.monotonic() - started < 3
+    assert page.evaluate("window.__loaded") is True  # same document: no reload
+    assert page.locator(card(pipe)).count() == 0
+
+
+def test_two_dispatchers_move_the_same_job(world: World, day: BoardDay,
+                                           live_server: LiveServer, new_page: Any) -> None:
+    a, b = new_page(), new_page()
+    login(a, live_server, day.dispatcher)
+    # B's live stream is cut, so B keeps looking at the old plan
+    b.route("**/api/v1/events/stream", lambda route: route.abort())
+    b.goto(f"{live_server.url}/login")
+    b.request.post(f"{live_server.url}/api/v1/auth/login",
+                   data={"email": day.dispatcher, "password": PASSWORD})
+    b.goto(f"{live_server.url}/board")
+    b.wait_for_selector(".tl-row")
+
+    job, dana, ravi, maria = day.jobs["ravi2"], day.techs["dana"], day.techs["ravi"], day.techs["maria"]
+    drag(a, block(job), maria, "13:00")
+    a.wait_for_selector(f'.tl-lane[data-tech="{maria}"] {block(job)}')
+    assert job_row(world, job).technician_id == maria
+
+    b.wait_for_selector(f'.tl-lane[data-tech="{ravi}"] {block(job)}')  # stale view
+    drag(b, block(job), dana, "14:00")
+    if b.locator("dialog[open] #confirm-warnings").count():
+        b.click("#confirm-warnings")
+    toast = b.wait_for_selector(".toast.warn")
+    assert "changed by someone else" in toast.inner_text()
+    assert "Maria Lopez" in toast.inner_text()
+    b.wait_for_selector(f'.tl-lane[data-tech="{maria}"] {block(job)}')  # now shows the truth
+    shot(b, "board-conflict")
+    row = job_row(world, job)
+    assert row.technician_id == maria and row.planned_start == local("13:00")
+
+
+def test_viewer_is_read_only_and_other_roles_are_routed(
+        world: World, day: BoardDay, live_server: LiveServer, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server, day.viewer)
+    assert page.locator("#btn-new").is_hidden()
+    assert page.locator("#btn-optimize").is_hidden()
+    assert page.locator(".qcard.movable, .job.movable").count() == 0
+    page.click(card(day.jobs["pipe"]))
+    page.wait_for_selector(".drawer-job")
+    assert page.locator("#act-suggest, #act-dispatch, #act-cancel").count() == 0
+    with httpx.Client(base_url=live_server.url) as client:
+        assert client.get("/board").headers["location"] == "/login?next=/board"
+    from crewboard.auth.actor import Role
+
+    world.user(Role.technician, day.techs["dana"], email="dana@example.com", password=PASSWORD)
+    with httpx.Client(base_url=live_server.url) as client:
+        client.post("/api/v1/auth/login", json={"email": "dana@example.com", "password": PASSWORD})
+        assert client.get("/board").headers["location"] == "/tech"
