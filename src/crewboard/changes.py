@@ -17,6 +17,7 @@ class StaleVersion(Conflict):
                          f"{what} was changed by someone else (you sent version {sent}, "
                          f"current is {obj.version}); reload it and try again.")
         self.obj = obj
+        self.current: dict[str, Any] | None = None  # the API shape, filled in by the edge
 
 
 def check_version(obj: Any, version: int | None, what: str) -> None:

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     """How long a web login stays valid."""
     upload_dir: Path = Path("crewboard-uploads")
     """Where photos and signatures are stored."""
+    redis_url: str | None = None
+    """redis://host:port/db to share live events between several server processes."""
     background: bool = True
     """Run background work in the server process (live ETAs and the closed loop)."""
     upload_max_bytes: int = 8 * 1024 * 1024

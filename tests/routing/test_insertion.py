@@ -130,8 +130,12 @@ def _routes(draw):
             jobs.append(job(f"j{i}", x, svc))
     x = draw(st.integers(0, 12))
     s = draw(st.integers(7, 16)) * H
-    new = job("new", x, draw(st.sampled_from([15, 45, 90])) * M,
-              windows=[TimeWindow(s, s + draw(st.sampled_from([2, 3])) * H)])
+    new = job(
+        "new",
+        x,
+        draw(st.sampled_from([15, 45, 90])) * M,
+        windows=[TimeWindow(s, s + draw(st.sampled_from([2, 3])) * H)],
+    )
     return jobs, new
 
 
@@ -145,9 +149,7 @@ def test_constant_time_check_agrees_with_full_retiming(data):
     base = schedule(days["a"], jobs, table)
     assume(base.feasible)
     (c,) = rank_technicians(p, new, Plan((base.route,)))
-    brute = [
-        schedule(days["a"], [*jobs[:i], new, *jobs[i:]], table) for i in range(len(jobs) + 1)
-    ]
+    brute = [schedule(days["a"], [*jobs[:i], new, *jobs[i:]], table) for i in range(len(jobs) + 1)]
     assert c.feasible == any(t.feasible for t in brute)
     if c.feasible:
         t = brute[c.position]

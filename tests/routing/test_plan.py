@@ -4,8 +4,14 @@ from crewboard.routing import Plan, Route, Stop, Unassigned, compute_kpis
 
 
 def _plan() -> Plan:
-    r1 = Route("a", (Stop("x", 100, 150, 250, 100, 50), Stop("y", 300, 300, 400, 50, 0, 20)),
-               0, 500, 250, 450)
+    r1 = Route(
+        "a",
+        (Stop("x", 100, 150, 250, 100, 50), Stop("y", 300, 300, 400, 50, 0, 20)),
+        0,
+        500,
+        250,
+        450,
+    )
     r2 = Route("b", (), 0, 0, 0, 0)
     un = (Unassigned("z", "skill_missing", "No technician has the skill 'gas' at level 1"),)
     return Plan((r1, r2), un, compute_kpis((r1, r2), un, {"a": 900, "b": 900}))

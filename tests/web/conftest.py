@@ -42,9 +42,23 @@ def sqlite_only(db: TestDB) -> TestDB:
     return db
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
+FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def new_page(browser: Any) -> Iterator[Any]:
-    """``new_page()`` opens a page in a fresh context (own cookies); all are closed after."""
+def new_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """``new_page()`` opens a page in a fresh context (own cookies); all are closed after.
+
+    When the test fails, every open page is saved to test-artifacts/ for a look.
+    """
     contexts: list[Any] = []
 
     def make(**kw: Any) -> Any:
@@ -58,6 +72,10 @@ def new_page(browser: Any) -> Iterator[Any]:
     errors: list[str] = []
     make.errors = errors  # type: ignore[attr-defined]
     yield make
+    if request.node.stash.get(FAILED, False):
+        for i, context in enumerate(contexts):
+            for j, page in enumerate(context.pages):
+                shot(page, f"FAILED-{request.node.name}-{i}-{j}")
     for context in contexts:
         context.close()
 

@@ -17,7 +17,13 @@ pytestmark = pytest.mark.usefixtures("sqlite_only")
 
 @pytest.fixture
 def day(world: World) -> BoardDay:
-    return board_day(world)
+    made = board_day(world)
+    from sqlalchemy import select
+
+    from crewboard.company.models import Company
+    names = world.run(lambda s: [c.name for c in s.scalars(select(Company))])
+    assert names == ["Acme Service"], names
+    return made
 
 
 def login(page: Any, server: LiveServer, email: str, *, ui: bool = False) -> None:
@@ -59,6 +65,14 @@ def drag(page: Any, source: str, tech_id: int, hhmm: str) -> None:
     page.mouse.up()
 
 
+def placed(page: Any, done: str) -> None:
+    """Wait for ``done``, confirming the warnings dialog first if the board asks."""
+    page.wait_for_selector(f"{done}, dialog[open] #confirm-warnings")
+    if page.locator("dialog[open] #confirm-warnings").count():
+        page.click("dialog[open] #confirm-warnings")
+    page.wait_for_selector(done)
+
+
 def block(job_id: int) -> str:
     return f'.job[data-job="{job_id}"]'
 
@@ -81,7 +95,7 @@ def test_login_drag_assign_persists_and_undo(world: World, day: BoardDay,
 
     pipe, dana = day.jobs["pipe"], day.techs["dana"]
     drag(page, card(pipe), dana, "13:00")
-    page.wait_for_selector(f'.tl-lane[data-tech="{dana}"] {block(pipe)}')
+    placed(page, f'.tl-lane[data-tech="{dana}"] {block(pipe)}')
     row = job_row(world, pipe)
     assert row.technician_id == dana and row.status.value == "assigned"
     assert row.planned_start == local("13:00")
@@ -92,10 +106,10 @@ def test_login_drag_assign_persists_and_undo(world: World, day: BoardDay,
 
     # drag along the row = reschedule; then undo puts it back at 13:00
     drag(page, block(pipe), dana, "14:30")
-    page.wait_for_selector(".toast.ok >> text=rescheduled")
+    placed(page, ".toast.ok:has-text('rescheduled')")
     assert job_row(world, pipe).planned_start == local("14:30")
     page.keyboard.press("z")
-    page.wait_for_selector(".toast.ok >> text=Undone")
+    page.wait_for_selector(".toast.ok:has-text('Undone')")
     assert job_row(world, pipe).planned_start == local("13:00")
     assert not page_errors(new_page)
 
@@ -141,9 +155,7 @@ def test_suggest_technician_assigns_in_one_click(world: World, day: BoardDay,
     assert tech_id in (day.techs["ravi"], day.techs["maria"])  # the electricians
     assert table.query_selector("td.why").inner_text()
     first.locator("button").click()
-    if page.locator("#confirm-warnings").count():
-        page.click("#confirm-warnings")
-    page.wait_for_selector(f'.tl-lane[data-tech="{tech_id}"] {block(sparks)}')
+    placed(page, f'.tl-lane[data-tech="{tech_id}"] {block(sparks)}')
     assert job_row(world, sparks).technician_id == tech_id
 
 
@@ -157,7 +169,7 @@ def test_optimize_shows_a_diff_and_applies(world: World, day: BoardDay,
     shot(page, "board-optimize")
     assert page.locator("dialog[open] .diff-sec").count() >= 1
     page.click("#proposal-apply")
-    page.wait_for_selector(".toast.ok >> text=Plan applied")
+    page.wait_for_selector(".toast.ok:has-text('Plan applied')")
     queued = [day.jobs[k] for k in ("pipe", "sparks", "tap")]
     assigned = [j for j in queued if job_row(world, j).technician_id is not None]
     assert assigned, "optimize placed none of the queued jobs"
@@ -196,13 +208,12 @@ def test_two_dispatchers_move_the_same_job(world: World, day: BoardDay,
 
     job, dana, ravi, maria = day.jobs["ravi2"], day.techs["dana"], day.techs["ravi"], day.techs["maria"]
     drag(a, block(job), maria, "13:00")
-    a.wait_for_selector(f'.tl-lane[data-tech="{maria}"] {block(job)}')
+    placed(a, f'.tl-lane[data-tech="{maria}"] {block(job)}')
     assert job_row(world, job).technician_id == maria
 
     b.wait_for_selector(f'.tl-lane[data-tech="{ravi}"] {block(job)}')  # stale view
     drag(b, block(job), dana, "14:00")
-    if b.locator("dialog[open] #confirm-warnings").count():
-        b.click("#confirm-warnings")
+    placed(b, ".toast.warn")
     toast = b.wait_for_selector(".toast.warn")
     assert "changed by someone else" in toast.inner_text()
     assert "Maria Lopez" in toast.inner_text()

@@ -20,16 +20,29 @@ API = "/api/v1"
 
 
 def background_services(app: FastAPI) -> list[Any]:
-    """Workers started with the server (each has start() and stop())."""
-    from crewboard.events.bus import bus
-    from crewboard.planning.watcher import EtaWatcher
+    """Services started with the server (each has start() and stop()).
 
-    return [EtaWatcher(app.state.session_factory, bus)]
+    The Redis bridge runs in every process so all boards see all changes;
+    background work (live ETAs, the closed loop) only where ``background`` is on.
+    """
+    from crewboard.events.bus import bus
+
+    settings = app.state.settings
+    services: list[Any] = []
+    if settings.redis_url:
+        from crewboard.events.redis_bridge import RedisBridge
+
+        services.append(RedisBridge(settings.redis_url, bus))
+    if settings.background:
+        from crewboard.planning.watcher import EtaWatcher
+
+        services.append(EtaWatcher(app.state.session_factory, bus))
+    return services
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    services = background_services(app) if app.state.settings.background else []
+    services = background_services(app)
     for service in services:
         service.start()
     app.state.services = services
@@ -85,6 +98,7 @@ def create_app(settings: Settings | None = None, *,
     app.include_router(import_module("crewboard.web.tech").router)
     app.include_router(import_module("crewboard.web.tech").api_router, prefix=API)
     app.include_router(import_module("crewboard.web.track").router)
+    import_module("crewboard.notifications.api").install(app, API)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", tags=["health"])

@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from crewboard.api.errors import read_current
 from crewboard.auth.actor import Actor, Role
 from crewboard.auth.queries import actor_from_api_token, actor_from_session
+from crewboard.changes import StaleVersion
 from crewboard.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "crewboard_session"
@@ -21,7 +23,10 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
+        if isinstance(exc, StaleVersion):
+            # render the current record now: the rollback below expires and detaches it
+            exc.current = read_current(exc.obj)
         session.rollback()
         raise
     finally:

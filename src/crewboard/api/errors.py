@@ -25,6 +25,12 @@ def register_reader(model: type, reader: Callable[[Any], Any]) -> None:
     CURRENT_READERS[model] = reader
 
 
+def read_current(obj: Any) -> dict[str, Any] | None:
+    """The API shape of ``obj`` for a stale-version answer (while it is still loaded)."""
+    reader = CURRENT_READERS.get(type(obj))
+    return None if reader is None else reader(obj).model_dump(mode="json")
+
+
 def _json(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, **extra}},
                         status_code=status)
@@ -40,9 +46,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         body = exc.to_dict()
         if isinstance(exc, StaleVersion):
-            reader = CURRENT_READERS.get(type(exc.obj))
-            if reader is not None:
-                body["error"]["current"] = reader(exc.obj).model_dump(mode="json")
+            current = exc.current if exc.current is not None else read_current(exc.obj)
+            if current is not None:
+                body["error"]["current"] = current
         return JSONResponse(body, status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)

@@ -9,5 +9,6 @@ from crewboard.cli import serve as _serve  # noqa: F401
 from crewboard.cli import transfer as _transfer  # noqa: F401
 from crewboard.cli import users as _users  # noqa: F401
 from crewboard.cli.main import app
+from crewboard.notifications import cli as _notify  # noqa: F401
 
 __all__ = ["app"]

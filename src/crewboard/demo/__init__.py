@@ -1,5 +1,14 @@
 """A believable demo company: ``crewboard demo`` builds it in a fresh database."""
 
-from crewboard.demo.build import DEMO_ACTOR, DemoLogin, DemoResult, Reporter, build_demo
+from crewboard.demo.build import (
+    DEMO_ACTOR,
+    DemoLogin,
+    DemoPlan,
+    DemoResult,
+    Reporter,
+    build_demo,
+    plan_demo,
+)
 
-__all__ = ["DEMO_ACTOR", "DemoLogin", "DemoResult", "Reporter", "build_demo"]
+__all__ = ["DEMO_ACTOR", "DemoLogin", "DemoPlan", "DemoResult", "Reporter", "build_demo",
+           "plan_demo"]

@@ -120,15 +120,35 @@ class DemoResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DemoPlan:
+    """The company and its two days as planned, before anything is written."""
+
+    today: date
+    technicians: list[tuple[str, str, tuple[tuple[str, int], ...]]]  # name, home, skills
+    customers: list[tuple[str, str, tuple[str, ...]]]  # name, phone, addresses
+    visits: list[tuple[str, str, str, datetime, tuple[tuple[datetime, datetime], ...]]]
+    logins: list[str]
+    call_outs: list[str]
+
+
 def build_demo(session: Session, *, seed: int = 1, technicians: int = 25,
                customers: int = 300, password: str = data.DEMO_PASSWORD,
                now: datetime | None = None, reporter: Reporter | None = None) -> DemoResult:
     """Fill an empty database with the demo company (flushes, does not commit)."""
-    if not 1 <= technicians <= len(data.CREW):
-        raise ValueError(f"technicians must be 1 to {len(data.CREW)}")
     check_password_rule(password)
-    return _Builder(session, seed, technicians, customers, password, now or utcnow(),
-                    reporter or Reporter()).run()
+    builder = _Builder(session, seed, technicians, customers, password, now or utcnow(),
+                       reporter or Reporter())
+    builder.plan()
+    return builder.write()
+
+
+def plan_demo(*, seed: int = 1, technicians: int = 25, customers: int = 300,
+              now: datetime | None = None) -> DemoPlan:
+    """The plan ``build_demo`` would write for the same arguments (no database)."""
+    builder = _Builder(None, seed, technicians, customers, data.DEMO_PASSWORD,
+                       now or utcnow(), Reporter())
+    return builder.plan()
 
 
 def email_for(name: str) -> str:
@@ -154,12 +174,15 @@ class _CustomerSpec:
 
 
 class _Builder:
-    def __init__(self, session: Session, seed: int, technicians: int, customers: int,
+    def __init__(self, session: Session | None, seed: int, technicians: int, customers: int,
                  password: str, now: datetime, reporter: Reporter) -> None:
-        self.s, self.rng, self.report = session, random.Random(seed), reporter
+        if not 1 <= technicians <= len(data.CREW):
+            raise ValueError(f"technicians must be 1 to {len(data.CREW)}")
+        self.session, self.rng, self.report = session, random.Random(seed), reporter
         self.n_techs, self.n_customers, self.password = technicians, customers, password
         self.tz = ZoneInfo(data.TIMEZONE)
-        self.clock: DemoClock = make_clock(self.tz, now, data.DAY_START, data.DAY_END)
+        self.clock: DemoClock = make_clock(self.tz, now, data.DAY_START, data.DAY_END,
+                                            data.WORKING_DAYS)
         self.today = self.clock.today
         self.tomorrow = self.today + timedelta(days=1)
         self.job_types: dict[str, JobType] = {}
@@ -174,24 +197,47 @@ class _Builder:
         self.taken: dict[date, set[int]] = {self.today: set(), self.tomorrow: set()}
         self.warnings: list[str] = []
 
+    @property
+    def s(self) -> Session:
+        assert self.session is not None, "planning only: no session to write to"
+        return self.session
+
     # ------------------------------------------------------------ orchestration
 
-    def run(self) -> DemoResult:
+    def plan(self) -> DemoPlan:
+        """Draw the company and plan both days (pure: the rng and plain data only)."""
         rng = self.rng
-        crew_specs = self._crew_specs()
+        self.crew_specs = crew_specs = self._crew_specs()
         self._customer_specs()
-        absences = self._time_off_specs(crew_specs)
-        self.crew = [self._member(i, spec, absences.get(i, [])) for i, spec in
+        self.absences = self._time_off_specs(crew_specs)
+        self.crew = [self._member(i, spec, self.absences.get(i, [])) for i, spec in
                      enumerate(crew_specs)]
-        today_plan = plan_day(rng, self.tz, self.today, self.crew, self.sites,
-                              data.JOB_TYPES, {m.idx: rng.choice(TODAY_CAP) for m in self.crew},
-                              self.taken[self.today])
-        tomorrow_plan = plan_day(rng, self.tz, self.tomorrow, self.crew, self.sites,
-                                 data.JOB_TYPES,
-                                 {m.idx: rng.choice(TOMORROW_CAP) for m in self.crew},
-                                 self.taken[self.tomorrow])
-        logins, call_outs = self._pick_people([i for i in range(len(self.crew))
-                                               if today_plan.get(i)])
+        self.today_plan = plan_day(
+            rng, self.tz, self.today, self.crew, self.sites, data.JOB_TYPES,
+            {m.idx: rng.choice(TODAY_CAP) for m in self.crew}, self.taken[self.today])
+        self.tomorrow_plan = plan_day(
+            rng, self.tz, self.tomorrow, self.crew, self.sites, data.JOB_TYPES,
+            {m.idx: rng.choice(TOMORROW_CAP) for m in self.crew}, self.taken[self.tomorrow])
+        self.logins, self.call_outs = self._pick_people(
+            [i for i in range(len(self.crew)) if self.today_plan.get(i)])
+        names = [spec["name"] for spec in crew_specs]
+        return DemoPlan(
+            today=self.today,
+            technicians=[(spec["name"], spec["home_address"], tuple(sorted(
+                spec["skills"].items()))) for spec in crew_specs],
+            customers=[(c.name, c.phone, tuple(p.address for _l, p, _n in c.places))
+                       for c in self.customer_specs],
+            visits=[(names[stop.tech], self.customer_specs[self.sites[stop.site].customer].name,
+                     stop.job_type.name, stop.start, tuple(stop.windows))
+                    for plan in (self.today_plan, self.tomorrow_plan)
+                    for stops in plan.values() for stop in stops],
+            logins=[names[i] for i in self.logins], call_outs=[names[i] for i in self.call_outs])
+
+    def write(self) -> DemoResult:
+        """Write the plan through the actions, then move each job to where it has got."""
+        crew_specs, absences = self.crew_specs, self.absences
+        today_plan, tomorrow_plan = self.today_plan, self.tomorrow_plan
+        logins, call_outs = self.logins, self.call_outs
         queue = self._queue_sizes()
         planned_today = sum(map(len, today_plan.values()))
         planned = planned_today + sum(map(len, tomorrow_plan.values()))

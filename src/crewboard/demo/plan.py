@@ -54,11 +54,14 @@ class DemoClock:
         return local_at(self.tz, day, hhmm)
 
 
-def make_clock(tz: ZoneInfo, now: datetime, day_start: str, day_end: str) -> DemoClock:
+def make_clock(tz: ZoneInfo, now: datetime, day_start: str, day_end: str,
+               working_days: list[int]) -> DemoClock:
+    """Real time during office hours on a working day; otherwise "11:00" today."""
     today = now.astimezone(tz).date()
     opens = local_at(tz, today, day_start) + timedelta(hours=1)
     closes = local_at(tz, today, day_end)
-    virtual = now if opens <= now <= closes else local_at(tz, today, "11:00")
+    in_hours = today.weekday() in working_days and opens <= now <= closes
+    virtual = now if in_hours else local_at(tz, today, "11:00")
     return DemoClock(tz, now.astimezone(UTC), virtual)
 
 

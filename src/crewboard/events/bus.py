@@ -59,6 +59,8 @@ def queue(session: Session, message: Message) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a released SAVEPOINT is not the commit
+        return
     pending = session.info.pop(_PENDING, [])
     for message in pending:
         bus.publish(message)

@@ -52,9 +52,10 @@ class ImportReport:
 
     def summary(self) -> str:
         if not self.ok:
-            rows = len(self.bad_rows)
-            return (f"{rows} of {self.rows} rows have problems; nothing was imported."
-                    if rows else "The file cannot be imported; nothing was imported.")
+            if not self.rows:  # the header was refused before any row was read
+                return (f"The file's columns have {len(self.errors)} problem(s); nothing was "
+                        "imported.")
+            return f"{len(self.bad_rows)} of {self.rows} rows have problems; nothing was imported."
         done = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in sorted(self.counts.items()))
         verb = "would be imported (dry run, nothing written)" if self.dry_run else "imported"
         return f"{self.rows} rows {verb}: {done or 'nothing to do'}."

@@ -21,7 +21,6 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -251,4 +250,3 @@ class SmsChannel(Channel):
         return provider.send(message.to, message.text, message.idempotency_key)
 
 
-ResultHook = Callable[..., None]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crewboard.auth.actor import SYSTEM
 from crewboard.company.queries import get_company
 from crewboard.db import utcnow
-from crewboard.errors import DomainError
 from crewboard.jobs.models import Job
 from crewboard.notifications import runtime
 
@@ -53,18 +53,31 @@ def absolute(url: str | None) -> str | None:
 
 
 def tracking_url(session: Session, job: Job) -> str | None:
-    """The job's customer tracking link (created on first use); None when unavailable."""
+    """The job's customer tracking link, created on first use; None when unavailable.
+
+    Reuses the job's live link. A new one is written without an audit row of its
+    own: the message that carries it is the record (the outbox row).
+    """
     try:
-        from crewboard.tracking.actions import do_create_tracking_link
+        from crewboard.tracking.actions import closed_at, is_live
+        from crewboard.tracking.models import TrackingLink
     except ImportError:  # pragma: no cover - tracking is an optional package
         return None
     settings = runtime.current()
-    try:
-        link, _created = do_create_tracking_link(session, SYSTEM, job,
-                                                 settings.tracking_days_after_close)
-    except DomainError:
+    days = settings.tracking_days_after_close
+    base = settings.public_url.rstrip("/")
+    for link in session.scalars(select(TrackingLink).where(
+            TrackingLink.job_id == job.id, TrackingLink.revoked_at.is_(None))
+            .order_by(TrackingLink.id.desc())):
+        if is_live(session, link, days):
+            return f"{base}/track/{link.token}"
+    closed = closed_at(session, job)
+    if closed is not None and utcnow() >= closed + timedelta(days=days):
         return None
-    return f"{settings.public_url.rstrip('/')}/track/{link.token}"
+    link = TrackingLink(job_id=job.id, token=secrets.token_urlsafe(32))
+    session.add(link)
+    session.flush()
+    return f"{base}/track/{link.token}"
 
 
 def job_context(session: Session, job: Job, tz: ZoneInfo, *,

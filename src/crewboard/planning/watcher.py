@@ -56,7 +56,7 @@ class EtaWatcher:
 
     def on_event(self, message: Message) -> None:
         tech = message.get("technician_id")
-        if message.get("type") in TRIGGERS and tech:
+        if message.get("type") in TRIGGERS and tech and "origin" not in message:
             with self._lock:
                 self._pending.add(int(tech))
             self._wake.set()

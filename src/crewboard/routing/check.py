@@ -9,7 +9,8 @@ Rules checked (one sentence per violation):
 
 * every job is served exactly once or listed as unassigned, never both;
 * fixed jobs stay on their technician at their start; pinned jobs on theirs;
-* the technician has every required skill at the required level;
+* the technician has every required skill at the required level (fixed jobs
+  are facts: their skills and pins are not judged, their time and load count);
 * times add up: ``arrival >= previous end + travel + breaks in between``,
   ``start >= arrival``, ``end = start + service``;
 * the visit lies inside one of the job's windows;
@@ -91,7 +92,12 @@ def check_plan(problem: Problem, plan: Plan, *, require_all: bool = False) -> li
             out.append(f"job {j.name} is unassigned")
         if j.fixed is not None and seen.get(j.id) != j.fixed.technician_id:
             out.append(f"fixed job {j.name} is not on technician {j.fixed.technician_id}")
-        if j.pinned_to is not None and j.id in seen and seen[j.id] != j.pinned_to:
+        if (
+            j.pinned_to is not None
+            and j.fixed is None
+            and j.id in seen
+            and seen[j.id] != j.pinned_to
+        ):
             out.append(f"job {j.name} is pinned to {j.pinned_to} but on {seen[j.id]}")
     return out
 
@@ -116,7 +122,7 @@ def _check_route(
             continue
         name = job.name
         for name_, lv in job.required_skills.items():
-            if tech.skills.get(name_, 0) < lv:
+            if tech.skills.get(name_, 0) < lv and job.fixed is None:  # fixed work is a fact
                 out.append(f"{who}: job {name} needs '{name_}' level {lv}")
         if s.end - s.start != job.service_s:
             out.append(f"{who}: job {name} lasts {s.end - s.start}s, expected {job.service_s}s")
@@ -173,9 +179,9 @@ def _check_route(
             if r.end_time < t + back + brk_s:
                 out.append(f"{who}: route end_time {r.end_time} is before the drive back ends")
     out.extend(_check_breaks(tech, r, day_start, visits))
-    if tech.max_work_s is not None and work > tech.max_work_s:
+    if tech.max_work_s is not None and work > tech.max_work_s and visits:
         out.append(f"{who}: works {work}s, over max_work_s {tech.max_work_s}")
-    if tech.capacity is not None and load > tech.capacity:
+    if tech.capacity is not None and load > tech.capacity and visits:
         out.append(f"{who}: load {load} is over capacity {tech.capacity}")
     return out
 
@@ -185,8 +191,8 @@ def _check_breaks(tech: Technician, r: Route, day_start: int, visits: int) -> li
     who = tech.name or tech.id
     slots = [b for b in r.breaks if b.name != "time off"]
     for b in tech.breaks:
-        if all(w.end < day_start for w in b.windows):
-            continue  # its time has passed (same-day re-plan)
+        if not _break_possible(tech, b, day_start):
+            continue  # its time has passed (same-day re-plan) or time off covers it
         matches = [s for s in slots if s.name == b.name]
         if not matches:
             if visits and any(w.start < tech.shift_end for w in b.windows):
@@ -199,6 +205,27 @@ def _check_breaks(tech: Technician, r: Route, day_start: int, visits: int) -> li
         if not any(w.start <= s.start <= w.end for w in b.windows):
             out.append(f"{who}: break '{b.name}' at {s.start} is outside its window")
     return out
+
+
+def _break_possible(tech: Technician, b, day_start: int) -> bool:
+    """Is there any start time in a window that avoids time off and the past?"""
+    for w in b.windows:
+        spans = [(max(w.start, day_start), w.end)]
+        for off in tech.time_off:
+            lo, hi = off.start - b.duration_s + 1, off.end - 1
+            nxt = []
+            for s, e in spans:
+                if e < lo or s > hi:
+                    nxt.append((s, e))
+                    continue
+                if s < lo:
+                    nxt.append((s, lo - 1))
+                if e > hi:
+                    nxt.append((hi + 1, e))
+            spans = nxt
+        if any(s <= e for s, e in spans):
+            return True
+    return False
 
 
 def assert_feasible(problem: Problem, plan: Plan) -> None:

@@ -144,7 +144,7 @@ class _TechSlack:
         es[0] = day.start_time
         lo[0] = day.end_time
         work = day.fixed_work_s
-        load = 0
+        load = sum(j.amount for j in day.fixed)
         n_jobs = 0
         stop_before = [self.n_fixed] * n  # stops before inserting after node k
         for k in range(1, n):
@@ -227,6 +227,7 @@ class DayState:
         route_list = routes.routes if isinstance(routes, Plan) else routes
         self.routes = {r.technician_id: r for r in route_list}
         self._locidx: dict[Location, int] = {}
+        self._clock_cache: dict[int, str] = {}
         self.techs: dict[str, _TechSlack] = {}
         for t in problem.technicians:
             self._build_one(t.id)
@@ -317,6 +318,14 @@ class DayState:
         to_job = np.asarray(model.table(self.locations, [loc]))[:, 0]
         from_job = np.asarray(model.table([loc], self.locations))[0]
         return to_job.astype(np.int64), from_job.astype(np.int64)
+
+    def clock(self, t: int) -> str:
+        """``HH:MM`` for sentences, cached per minute (queries format many times)."""
+        key = t // 60
+        out = self._clock_cache.get(key)
+        if out is None:
+            out = self._clock_cache[key] = self.problem.clock(key * 60)
+        return out
 
     def rank(self, job: Job, limit: int | None = None) -> list[Candidate]:
         """Rank technicians for ``job``; see :func:`rank_technicians`."""
@@ -441,7 +450,7 @@ def _candidate(
     s = state.techs[tid]
     day = s.day
     tech = day.technician
-    clock = state.problem.clock
+    clock = state.clock
     skill_fit, skill_msg = (
         _skill_fit(tech.skills, job.required_skills) if job.required_skills else ("ok", "")
     )

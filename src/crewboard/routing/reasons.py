@@ -35,7 +35,7 @@ def _solo(problem: Problem, day: TechDay, job: Job, table: TravelTable) -> tuple
         timed = schedule(day, els, table)
         if timed.feasible:
             return "", ""
-        problems = timed.problems
+        problems += timed.problems
     arrival = day.start_time + t_in
     if job.windows:
         if all(max(arrival, w.start) + job.service_s > w.end for w in job.windows):
@@ -117,7 +117,17 @@ def _explain(
     if not working:
         if pinned:
             return "pinned_unavailable", f"Pinned to {name0}, who is {skilled[0].why}", set()
-        return "technician_off", "Every technician with the required skills is off today", set()
+        if all(d.why.startswith("off today") for d in skilled):
+            return (
+                "technician_off",
+                "Every technician with the required skills is off today",
+                set(),
+            )
+        return (
+            "technician_off",
+            "No technician with the required skills has time left today",
+            set(),
+        )
     sized = [
         d for d in working if d.technician.capacity is None or job.amount <= d.technician.capacity
     ]

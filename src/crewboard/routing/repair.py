@@ -33,7 +33,9 @@ def enforce_max_work(
             continue
         elements = route_elements(r, jobs, day)
         timed = schedule(day, elements, table)
-        while timed.route.work_s > cap and any(isinstance(e, Job) for e in elements):
+        while (timed.route.work_s > cap or not timed.feasible) and any(
+            isinstance(e, Job) for e in elements
+        ):
             best_i, best_key = -1, None
             for i, el in enumerate(elements):
                 if not isinstance(el, Job):

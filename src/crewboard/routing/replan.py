@@ -136,4 +136,8 @@ def diff_plans(before: Plan, after: Plan) -> PlanDiff:
         keep = set(old.job_ids) & set(r.job_ids)
         if [j for j in old.job_ids if j in keep] != [j for j in r.job_ids if j in keep]:
             reseq.append(r.technician_id)
-    return PlanDiff(moves, tuple(reseq), added, dropped, dict(before.kpis), dict(after.kpis))
+    return PlanDiff(moves, tuple(reseq), added, dropped, _kpis(before), _kpis(after))
+
+
+def _kpis(plan: Plan) -> dict[str, Any]:
+    return dict(plan.kpis) or compute_kpis(plan.routes, plan.unassigned)

@@ -35,6 +35,7 @@ equal-cost routes differently from one call to the next inside a process
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,7 +44,7 @@ import numpy as np
 import vroom
 
 from crewboard.routing.plan import BreakSlot, Plan, Route, Stop, compute_kpis
-from crewboard.routing.problem import Job, Problem, validate_problem
+from crewboard.routing.problem import Job, Problem, ProblemError, validate_problem
 from crewboard.routing.timing import TechDay, TravelTable, tech_days
 from crewboard.routing.travel import UNREACHABLE
 
@@ -130,7 +131,8 @@ def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]
             max_travel = max(0, t.max_work_s - d.fixed_work_s)
         kwargs = {}
         if use_capacity:
-            kwargs["capacity"] = [t.capacity if t.capacity is not None else big]
+            used = sum(j.amount for j in d.fixed)  # capacity covers the whole day
+            kwargs["capacity"] = [max(0, t.capacity - used) if t.capacity is not None else big]
         vehicles.append(
             vroom.Vehicle(
                 vid,
@@ -310,14 +312,27 @@ def available_seconds(days: dict[str, TechDay]) -> dict[str, int]:
     return out
 
 
-def _run_vroom(inp: vroom.Input, problem: Problem) -> dict:
+def _run_vroom(inp: vroom.Input, problem: Problem, model: _Model) -> dict:
     o = problem.options
     timeout = timedelta(seconds=o.time_limit_s) if o.time_limit_s is not None else None
-    sol = inp.solve(
-        exploration_level=max(1, min(5, o.exploration)),
-        nb_threads=max(1, o.threads),
-        timeout=timeout,
-    )
+    try:
+        sol = inp.solve(
+            exploration_level=max(1, min(5, o.exploration)),
+            nb_threads=max(1, o.threads),
+            timeout=timeout,
+        )
+    except vroom._vroom.VroomInputException as e:  # data we let through but VROOM refuses
+        msg = str(e)
+        m = re.search(r"vehicle (\d+)", msg)
+        record = ""
+        if m and int(m.group(1)) in model.vehicle_tech:
+            tid = model.vehicle_tech[int(m.group(1))]
+            record = f"technician {model.days[tid].technician.name or tid}"
+        raise ProblemError(
+            "solver_rejected",
+            f"{record or 'problem'}: the solver rejected the data ({msg})",
+            record,
+        ) from None
     return sol.to_dict()
 
 
@@ -353,12 +368,12 @@ def solve(problem: Problem, initial: Plan | None = None) -> Plan:
         sol: dict = {"routes": []}
     else:
         try:
-            sol = _run_vroom(inp, problem)
-        except Exception:
+            sol = _run_vroom(inp, problem, model)
+        except ProblemError:
             if initial is None:
                 raise
             inp, model = _build(problem, None)  # an unusable warm start: solve cold
-            sol = _run_vroom(inp, problem)
+            sol = _run_vroom(inp, problem, model)
     by_tech = _routes_from_solution(sol, model)
     routes = [by_tech.get(t.id) or empty_route(model.days[t.id]) for t in problem.technicians]
     routes = enforce_max_work(problem, model.days, model.table, routes)

@@ -9,8 +9,9 @@ other:
   progress or done) at that job's location;
 * time off touching the start or the end of the day shortens it; time off in
   the middle becomes a break with a zero-length window (it must happen then);
-* a break is taken where the technician is (after the previous element) at the
-  earliest moment its window allows;
+* a break starts at the earliest moment its window allows after the previous
+  visit ends, possibly during the drive to the next one (VROOM's rule); the
+  insertion evaluator is stricter and treats it as taken at the previous stop;
 * a job starts at ``max(arrival, window.start)`` in the first of its windows
   that still fits the whole visit.
 """
@@ -75,12 +76,15 @@ def tech_day(tech: Technician, fixed_jobs: Iterable[Job] = ()) -> TechDay:
             end = min(end, w.start)
         else:
             extra.append(Break((TimeWindow(w.start, w.start),), w.end - w.start, "time off"))
+    blocks = [(x.windows[0].start, x.windows[0].start + x.duration_s) for x in extra]
     breaks: list[Break] = []
     for b in tech.breaks:
-        wins = tuple(TimeWindow(max(w.start, start), w.end) for w in b.windows if w.end >= start)
-        wins = tuple(w for w in wins if w.start < end)
+        wins = [TimeWindow(max(w.start, start), w.end) for w in b.windows if w.end >= start]
+        for off_s, off_e in blocks:  # a break cannot start inside or run into time off
+            wins = _subtract(wins, off_s - b.duration_s + 1, off_e - 1)
+        wins = [w for w in wins if w.start < end]
         if wins:
-            breaks.append(Break(wins, b.duration_s, b.name))
+            breaks.append(Break(tuple(wins), b.duration_s, b.name))
     breaks.extend(x for x in extra if start < x.windows[0].start < end)
     breaks.sort(key=lambda b: b.windows[0].start)
     available = start < end
@@ -99,6 +103,20 @@ def tech_day(tech: Technician, fixed_jobs: Iterable[Job] = ()) -> TechDay:
         available=available,
         why=why,
     )
+
+
+def _subtract(wins: list[TimeWindow], lo: int, hi: int) -> list[TimeWindow]:
+    """Remove the start times ``lo..hi`` (inclusive) from windows of allowed starts."""
+    out = []
+    for w in wins:
+        if w.end < lo or w.start > hi:
+            out.append(w)
+            continue
+        if w.start < lo:
+            out.append(TimeWindow(w.start, lo - 1))
+        if w.end > hi:
+            out.append(TimeWindow(hi + 1, w.end))
+    return out
 
 
 def tech_days(problem: Problem) -> dict[str, TechDay]:
@@ -218,6 +236,9 @@ class Timed:
 def schedule(day: TechDay, elements: Sequence[Element], table: TravelTable) -> Timed:
     """Time a sequence of jobs and breaks for a technician, as early as possible.
 
+    A break placed between two visits may start during the drive between them
+    (VROOM's rule); it never starts before the previous visit ends.
+
     Never fails: late visits get ``late_s`` and the problems are listed, so the
     same function serves planning (must be feasible) and prediction.
     """
@@ -241,22 +262,39 @@ def schedule(day: TechDay, elements: Sequence[Element], table: TravelTable) -> T
                 fixed=True,
             )
         )
-    route_start: int | None = None
+    # Legs: the breaks before each visit (and before the drive home). A break
+    # may be taken during the drive, as VROOM does: driving continues until
+    # the break starts, and the rest of the drive follows it.
+    legs: list[tuple[list[Break], Job | None]] = []
+    pending: list[Break] = []
     for el in elements:
         if isinstance(el, Break):
-            s, late = break_start(el, t)
-            if late > 0:
-                probs.append(f"break '{el.name}' late by {late}s")
-            slots.append(BreakSlot(el.name, s, s + el.duration_s, len(stops)))
-            t = s + el.duration_s
-            continue
-        assert el.location is not None
-        travel = table.t(loc, el.location)
+            pending.append(el)
+        else:
+            legs.append((pending, el))
+            pending = []
+    legs.append((pending, None))
+    end_time = t
+    for brks, el in legs:
+        dest = el.location if el is not None else day.end_location
+        assert dest is not None
+        travel = table.t(loc, dest)
         if travel >= UNREACHABLE:
-            probs.append(f"{el.name} unreachable")
-        if route_start is None:
-            route_start = t
-        arrival = t + travel
+            probs.append(f"{el.name if el else 'end location'} unreachable")
+        left = travel
+        for b in brks:
+            bs, late = break_start(b, t)
+            if late > 0:
+                probs.append(f"break '{b.name}' late by {late}s")
+            left -= min(left, bs - t)
+            slots.append(BreakSlot(b.name, bs, bs + b.duration_s, len(stops)))
+            t = bs + b.duration_s
+        arrival = t + left
+        drive += travel
+        work += travel
+        if el is None:
+            end_time = arrival
+            break
         start, _w, late = visit_window(el, arrival)
         if late > 0:
             probs.append(f"{el.name} late by {late}s")
@@ -271,14 +309,9 @@ def schedule(day: TechDay, elements: Sequence[Element], table: TravelTable) -> T
                 late_s=max(0, late),
             )
         )
-        drive += travel
-        work += travel + el.service_s
+        work += el.service_s
         t = start + el.service_s
-        loc = el.location
-    back = table.t(loc, day.end_location)
-    drive += back
-    work += back
-    end_time = t + back
+        loc = dest
     if end_time > day.end_time:
         probs.append(f"back at end location {end_time - day.end_time}s after shift end")
     mw = day.technician.max_work_s
@@ -287,6 +320,7 @@ def schedule(day: TechDay, elements: Sequence[Element], table: TravelTable) -> T
     cap = day.technician.capacity
     if cap is not None:
         load = sum(e.amount for e in elements if isinstance(e, Job))
+        load += sum(j.amount for j in day.fixed)
         if load > cap:
             probs.append(f"load {load} over capacity {cap}")
     # Latest departure that keeps the first arrival: VROOM also delays the start.

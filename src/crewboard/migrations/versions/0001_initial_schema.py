@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 08:25:14.017066
+Create Date: 2026-11-25 08:30:39.171286
 """
 from alembic import op
 import sqlalchemy as sa
@@ -58,6 +58,30 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_types')),
     sa.UniqueConstraint('name', name=op.f('uq_job_types_name'))
+    )
+    op.create_table('notification_recipients',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('address', sa.String(length=254), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('opted_out_at', crewboard.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opted_out_via', sa.String(length=40), nullable=True),
+    sa.Column('created_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_recipients')),
+    sa.UniqueConstraint('channel', 'address', name=op.f('uq_notification_recipients_channel')),
+    sa.UniqueConstraint('token', name=op.f('uq_notification_recipients_token'))
+    )
+    op.create_table('notification_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('rules', sa.JSON(), nullable=False),
+    sa.Column('job_type_rules', sa.JSON(), nullable=False),
+    sa.Column('quiet_start', sa.String(length=5), nullable=True),
+    sa.Column('quiet_end', sa.String(length=5), nullable=True),
+    sa.Column('quiet_exempt', sa.JSON(), nullable=False),
+    sa.Column('reminder_time', sa.String(length=5), nullable=False),
+    sa.Column('reminders_sent_for', sa.Date(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_settings'))
     )
     op.create_table('skills',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -296,6 +320,19 @@ def upgrade() -> None:
         batch_op.create_index('ix_jobs_tech_start', ['technician_id', 'planned_start'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_technician_id'), ['technician_id'], unique=False)
 
+    op.create_table('message_templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('subject', sa.Text(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=True),
+    sa.Column('updated_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_user_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_user_id'], ['users.id'], name=op.f('fk_message_templates_updated_by_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_message_templates')),
+    sa.UniqueConstraint('kind', 'channel', name=op.f('uq_message_templates_kind'))
+    )
     op.create_table('plan_proposals',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -326,6 +363,22 @@ def upgrade() -> None:
     with op.batch_alter_table('web_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_web_sessions_user_id'), ['user_id'], unique=False)
 
+    op.create_table('webhook_subscriptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=1000), nullable=False),
+    sa.Column('description', sa.String(length=300), nullable=True),
+    sa.Column('event_types', sa.JSON(), nullable=False),
+    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('disabled_at', crewboard.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('disabled_reason', sa.Text(), nullable=True),
+    sa.Column('consecutive_failures', sa.Integer(), nullable=False),
+    sa.Column('created_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_webhook_subscriptions_created_by_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_subscriptions'))
+    )
     op.create_table('attachments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ref', sa.String(length=64), nullable=False),
@@ -386,6 +439,46 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_job_windows_job_id'), ['job_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_windows_starts_at'), ['starts_at'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('kind', sa.String(length=60), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=True),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('technician_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('subscription_id', sa.Integer(), nullable=True),
+    sa.Column('to_address', sa.String(length=1000), nullable=False),
+    sa.Column('subject', sa.Text(), nullable=True),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=True),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
+    sa.Column('ordering_key', sa.String(length=200), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('status_reason', sa.Text(), nullable=True),
+    sa.Column('held', sa.Boolean(), nullable=False),
+    sa.Column('not_before', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lease_until', crewboard.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('provider_ref', sa.String(length=200), nullable=True),
+    sa.Column('sent_at', crewboard.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('failed_at', crewboard.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('redelivery_of', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['subscription_id'], ['webhook_subscriptions.id'], name=op.f('fk_outbox_subscription_id_webhook_subscriptions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_idempotency_key'))
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_dedupe_key'), ['dedupe_key'], unique=False)
+        batch_op.create_index('ix_outbox_due', ['status', 'not_before'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_job_id'), ['job_id'], unique=False)
+        batch_op.create_index('ix_outbox_order', ['ordering_key', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_subscription_id'), ['subscription_id'], unique=False)
+
     op.create_table('tracking_links',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('job_id', sa.Integer(), nullable=False),
@@ -401,15 +494,43 @@ def upgrade() -> None:
     with op.batch_alter_table('tracking_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tracking_links_job_id'), ['job_id'], unique=False)
 
+    op.create_table('outbox_attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('outbox_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('started_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', crewboard.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ok', sa.Boolean(), nullable=False),
+    sa.Column('response_status', sa.Integer(), nullable=True),
+    sa.Column('response_body', sa.Text(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], name=op.f('fk_outbox_attempts_outbox_id_outbox'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_attempts'))
+    )
+    with op.batch_alter_table('outbox_attempts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_attempts_outbox_id'), ['outbox_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('outbox_attempts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_attempts_outbox_id'))
+
+    op.drop_table('outbox_attempts')
     with op.batch_alter_table('tracking_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tracking_links_job_id'))
 
     op.drop_table('tracking_links')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_subscription_id'))
+        batch_op.drop_index('ix_outbox_order')
+        batch_op.drop_index(batch_op.f('ix_outbox_job_id'))
+        batch_op.drop_index('ix_outbox_due')
+        batch_op.drop_index(batch_op.f('ix_outbox_dedupe_key'))
+
+    op.drop_table('outbox')
     with op.batch_alter_table('job_windows', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_windows_starts_at'))
         batch_op.drop_index(batch_op.f('ix_job_windows_job_id'))
@@ -428,6 +549,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attachments_job_id'))
 
     op.drop_table('attachments')
+    op.drop_table('webhook_subscriptions')
     with op.batch_alter_table('web_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_web_sessions_user_id'))
 
@@ -436,6 +558,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_plan_proposals_day'))
 
     op.drop_table('plan_proposals')
+    op.drop_table('message_templates')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_jobs_technician_id'))
         batch_op.drop_index('ix_jobs_tech_start')
@@ -492,6 +615,8 @@ def downgrade() -> None:
 
     op.drop_table('technicians')
     op.drop_table('skills')
+    op.drop_table('notification_settings')
+    op.drop_table('notification_recipients')
     op.drop_table('job_types')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customers_name'))

@@ -117,18 +117,13 @@ async function refresh() {
 }
 
 async function loadBoard() {
-  // Planned ETAs come from the planning board when this server has it.
+  // Planned ETAs come from the planning board when this server has it (404 = not).
   try {
-    let has = await db.kvGet("hasBoard");
-    if (has === undefined) {
-      const spec = await (await fetch("/openapi.json")).json();
-      has = Boolean(spec.paths && spec.paths["/api/v1/planning/board"]);
-      await db.kvSet("hasBoard", has);
-    }
-    if (!has || !state.day) return;
+    if (!state.day || (await db.kvGet("hasBoard")) === false) return;
     const today = state.day.days[0].date;
     const reply = await fetch(`/api/v1/planning/board?date=${today}`,
                               { credentials: "same-origin" });
+    if (reply.status === 404) { await db.kvSet("hasBoard", false); return; }
     if (!reply.ok) return;
     const board = await reply.json();
     const me = (board.technicians || []).find((t) => t.id === state.me.technician_id);

@@ -17,7 +17,11 @@ export function newKey(prefix = "k") {
 }
 
 export function onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
-function emit(type, detail) { for (const fn of listeners) fn(type, detail); }
+const DEBUG = localStorage.getItem("cb.debug") === "1";
+function emit(type, detail) {
+  if (DEBUG) console.log("queue", type, JSON.stringify(detail && (detail.entry || detail)).slice(0, 200));
+  for (const fn of listeners) fn(type, detail);
+}
 
 export async function entries() {
   const all = await db.queueAll();
