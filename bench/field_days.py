@@ -529,10 +529,10 @@ RUNNERS = {"crewboard": solve_crewboard, "vroom": solve_vroom, "ortools": solve_
 def _child(conn, size: str, solver: str, budget: float) -> None:
     try:
         scn = make_scenario(size)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         routes = RUNNERS[solver](scn, budget)
-        wall = time.perf_counter() - t0
-        conn.send(("ok", routes, wall))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        conn.send(("ok", routes, wall, cpu))
     except BaseException as exc:  # noqa: BLE001
         conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", 0.0))
     finally:
@@ -543,6 +543,7 @@ def run(size: str, solver: str, budget: float) -> dict:
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, size, solver, budget))
+    load1 = round(os.getloadavg()[0], 2)
     t0 = time.perf_counter()
     proc.start()
     child.close()
@@ -560,12 +561,13 @@ def run(size: str, solver: str, budget: float) -> dict:
     if msg is None or msg[0] == "error":
         detail = "timeout" if msg is None else msg[1]
         print(detail, file=sys.stderr)
-        return {**row, "status": "error", "wall_s": round(elapsed, 2),
+        return {**row, "status": "error", "wall_s": round(elapsed, 2), "load1": load1,
                 "detail": detail.splitlines()[0][:300]}
     scn = make_scenario(size)
     chk = check_field_plan(scn, msg[1])
     return {**row, "status": "ok" if chk["violations"] == 0 else "violations",
-            "wall_s": round(msg[2], 2), **chk, "detail": ""}
+            "wall_s": round(msg[2], 2), "cpu_s": round(msg[3], 2), "load1": load1, **chk,
+            "detail": ""}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -605,19 +607,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def summarize(rows: list[dict]) -> str:
-    out = ["| size | solver | budget s | wall s | unassigned (emerg./high) | drive h | "
-           "techs used | violations (window/skill/pin/shift/break) |",
-           "|---|---|---|---|---|---|---|---|"]
+    out = ["| size | solver | budget s | wall s | CPU s | load | unassigned (emerg./high) | "
+           "drive h | techs used | violations (window/skill/pin/shift/break) |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if r.get("status") == "error":
             out.append(f"| {r['size']} {r['technicians']}/{r['jobs']} | {r['solver']} | "
-                       f"{float(r['budget_s']):g} | {r['wall_s']} | error: "
+                       f"{float(r['budget_s']):g} | {r['wall_s']} | | {r.get('load1')} | error: "
                        f"{str(r['detail'])[:60]} | | | |")
             continue
         v = "/".join(str(r[f"v_{k}"]) for k in ("window", "skill", "pinned", "shift", "break"))
         out.append(
             f"| {r['size']} {r['technicians']}/{r['jobs']} | {r['solver']} | "
-            f"{float(r['budget_s']):g} | {float(r['wall_s']):.2f} | {r['unassigned']} "
+            f"{float(r['budget_s']):g} | {float(r['wall_s']):.2f} | {r['cpu_s']} | {r['load1']} | "
+            f"{r['unassigned']} "
             f"({r['unassigned_emergency']}/{r['unassigned_high']}) | "
             f"{int(r['drive_s']) / 3600:.1f} | {r['techs_used']} | {r['violations']} ({v}) |"
         )

@@ -34,6 +34,7 @@ import argparse
 import json
 import math
 import multiprocessing as mp
+import os
 import random
 import resource
 import statistics
@@ -316,6 +317,7 @@ def m_growth(n_jobs: int, what: str, cap_s: float | None, exploration: int) -> d
 
 
 def _in_child(fn, *args, timeout: float = 900) -> dict:
+    load1 = round(os.getloadavg()[0], 2)
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
 
@@ -333,7 +335,7 @@ def _in_child(fn, *args, timeout: float = 900) -> dict:
     if p.is_alive():
         p.kill()
     p.join()
-    return res
+    return {**res, "load1": load1}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -305,18 +305,20 @@ class Row:
     dist_gap_pct: float | None
     wall_s: float
     detail: str
+    cpu_s: float | None = None  # CPU time the solve actually got (the machine is shared)
+    load1: float | None = None  # 1-minute load average when the solve started
 
 
 def _child(conn, path: str, solver: str, budget: float, dimacs: bool) -> None:
     try:
         inst = load_instance(path)
         data = int_data(inst, dimacs)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         routes = RUNNERS[solver](inst, data, budget)
-        wall = time.perf_counter() - t0
-        conn.send(("ok", routes, wall))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        conn.send(("ok", routes, wall, cpu))
     except BaseException as exc:  # noqa: BLE001 - report everything
-        conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", 0.0))
+        conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", 0.0, 0.0))
     finally:
         conn.close()
 
@@ -329,6 +331,7 @@ def run_one(path: Path, solver: str, budget: float, dimacs: bool, bks) -> Row:
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, str(path), solver, budget, dimacs))
+    load1 = os.getloadavg()[0]
     t0 = time.perf_counter()
     proc.start()
     child.close()
@@ -345,13 +348,14 @@ def run_one(path: Path, solver: str, budget: float, dimacs: bool, bks) -> Row:
     base = dict(
         instance=inst.name, set=set_name, klass=inst.klass, solver=solver, budget=budget,
         mode="dimacs" if dimacs else "exact", bks_vehicles=bks_v, bks_distance=bks_d,
+        load1=round(load1, 2),
     )
     if msg is None:
         status = "timeout" if elapsed >= cap else "error"
         detail = f"no result after {elapsed:.1f}s (exit code {proc.exitcode})"
         return Row(**base, status=status, vehicles=None, distance=None, vehicle_diff=None,
                    dist_gap_pct=None, wall_s=round(elapsed, 3), detail=detail)
-    kind, payload, wall = msg
+    kind, payload, wall, cpu = msg
     if kind == "error":
         return Row(**base, status="error", vehicles=None, distance=None, vehicle_diff=None,
                    dist_gap_pct=None, wall_s=round(elapsed, 3),
@@ -366,6 +370,7 @@ def run_one(path: Path, solver: str, budget: float, dimacs: bool, bks) -> Row:
         dist_gap_pct=round(100.0 * (res.distance - bks_d) / bks_d, 4),
         wall_s=round(wall, 3),
         detail=res.summary(),
+        cpu_s=round(cpu, 3),
     )
 
 
@@ -463,13 +468,13 @@ def summarize(rows: list[dict]) -> str:
         # Extra lines: CNV/CTD, BKS-vehicle matches, median gap, wall time.
         out.append("")
         out.append("| solver | feasible | CNV | CTD | veh = BKS | median gap % | "
-                   "mean gap % where veh = BKS | mean wall s |")
-        out.append("|---|---|---|---|---|---|---|---|")
+                   "mean gap % where veh = BKS | mean wall s | mean CPU s | mean load |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
         for s in solvers:
             ss = [r for r in sub if r["solver"] == s]
             ok = [r for r in ss if r["status"] == "ok"]
             if not ok:
-                out.append(f"| {s} | 0/{len(ss)} | - | - | - | - | - | - |")
+                out.append(f"| {s} | 0/{len(ss)} | - | - | - | - | - | - | - | - |")
                 continue
             cnv = sum(int(r["vehicles"]) for r in ok)
             ctd = sum(float(r["distance"]) for r in ok)
@@ -478,8 +483,12 @@ def summarize(rows: list[dict]) -> str:
             gsame = (f"{statistics.mean(float(r['dist_gap_pct']) for r in same):+.2f}"
                      if same else "-")
             wall = statistics.mean(float(r["wall_s"]) for r in ss)
+            cpus = [float(r["cpu_s"]) for r in ok if _f(r.get("cpu_s")) is not None]
+            loads = [float(r["load1"]) for r in ss if _f(r.get("load1")) is not None]
+            cpu = f"{statistics.mean(cpus):.2f}" if cpus else "-"
+            load = f"{statistics.mean(loads):.1f}" if loads else "-"
             out.append(f"| {s} | {len(ok)}/{len(ss)} | {cnv} | {ctd:.1f} | {len(same)} | "
-                       f"{med:+.2f} | {gsame} | {wall:.2f} |")
+                       f"{med:+.2f} | {gsame} | {wall:.2f} | {cpu} | {load} |")
         failures = [r for r in sub if r["status"] != "ok"]
         if failures:
             out.append("\nFailed plans:\n")

@@ -61,7 +61,10 @@ def test_reset_replaces_the_file_and_then_serves(tmp_path: Path,
     served: list[tuple[Any, ...]] = []
     monkeypatch.setattr("crewboard.cli.demo.run_server",
                         lambda settings, host, port: served.append(
-                            (settings.database_url, host, port)))
+                            (settings.database_url, host, port, settings.smtp_host,
+                             settings.sms_provider, settings.public_url)))
+    monkeypatch.setenv("CREWBOARD_SMTP_HOST", "smtp.example.com")
+    monkeypatch.setenv("CREWBOARD_SMS_PROVIDER", "twilio")
     target = tmp_path / "old.db"
     target.write_text("not a database: never overwritten without --reset")
     args = ["demo", "--db", str(target), "--port", "8765", *SMALL]
@@ -72,4 +75,6 @@ def test_reset_replaces_the_file_and_then_serves(tmp_path: Path,
     built = CliRunner().invoke(app, [*args, "--reset", "--host", "0.0.0.0"])
     assert built.exit_code == 0, built.output
     assert "http://127.0.0.1:8765/" in built.output
-    assert served == [(sqlite_url(target), "0.0.0.0", 8765)]
+    # made-up customers are never handed to a real mail or SMS gateway
+    assert served == [(sqlite_url(target), "0.0.0.0", 8765, None, None,
+                       "http://127.0.0.1:8765")]

@@ -68,3 +68,62 @@ def order(plan: Plan, tech_id: str) -> list[str]:
     r = plan.route_of(tech_id)
     assert r is not None
     return list(r.job_ids)
+
+
+def random_problem(seed: int) -> Problem:
+    """A small random day using every feature (for fuzz-style tests)."""
+    import random
+
+    from crewboard.routing import Break, Fixed, TimeWindow
+
+    r = random.Random(seed)
+    nt, nj = r.randint(1, 4), r.randint(0, 14)
+    techs = []
+    for i in range(nt):
+        kw: dict = {}
+        if r.random() < 0.5:
+            kw["breaks"] = [Break([TimeWindow(r.randint(11, 12) * H, 13 * H)], 30 * M, "lunch")]
+        if r.random() < 0.3:
+            s = r.randint(9, 15) * H
+            kw["time_off"] = [TimeWindow(s, s + r.randint(1, 3) * H)]
+        if r.random() < 0.3:
+            kw["max_work_s"] = r.randint(2, 7) * H
+        if r.random() < 0.3:
+            kw["capacity"] = r.randint(2, 10)
+        if r.random() < 0.3:
+            kw["end"] = place(r.randint(0, 20))
+        if r.random() < 0.2:
+            kw["current_location"] = place(r.randint(0, 20))
+            kw["available_from"] = r.randint(8, 13) * H
+        kw["skills"] = {"gas": r.randint(0, 3)} if r.random() < 0.6 else {}
+        techs.append(
+            tech(
+                f"t{i}",
+                r.randint(0, 20),
+                shift_start=r.choice([7, 8, 9]) * H,
+                shift_end=r.choice([15, 16, 17, 18]) * H,
+                **kw,
+            )
+        )
+    jobs = []
+    for i in range(nj):
+        kw = {}
+        svc = r.choice([15, 30, 45, 60, 90]) * M
+        if r.random() < 0.5:
+            s = r.randint(7, 15) * H
+            wins = [TimeWindow(s, s + r.randint(2, 3) * H)]
+            if r.random() < 0.3:
+                s2 = wins[-1].end + r.randint(0, 2) * H
+                wins.append(TimeWindow(s2, s2 + 2 * H))
+            kw["windows"] = wins
+        if r.random() < 0.3:
+            kw["required_skills"] = {"gas": r.randint(1, 3)}
+        kw["priority"] = r.choice(["low", "normal", "normal", "high", "emergency"])
+        if r.random() < 0.1:
+            kw["pinned_to"] = f"t{r.randrange(nt)}"
+        if r.random() < 0.1:
+            kw["fixed"] = Fixed(f"t{r.randrange(nt)}", r.randint(8, 12) * H)
+        if r.random() < 0.3:
+            kw["amount"] = r.randint(0, 4)
+        jobs.append(job(f"j{i}", r.randint(0, 20), svc, **kw))
+    return problem(techs, jobs, exploration=r.choice([1, 3, 5]))

@@ -139,7 +139,9 @@ def _routes(draw):
     return jobs, new
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(_routes())
 def test_constant_time_check_agrees_with_full_retiming(data):
     jobs, new = data

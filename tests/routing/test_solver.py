@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from crewboard.routing import Break, Fixed, TimeWindow
 from crewboard.routing.solver import skill_ids, technician_skill_ids
 from tests.routing.builders import (
@@ -12,6 +14,7 @@ from tests.routing.builders import (
     order,
     place,
     problem,
+    random_problem,
     solve_checked,
     tech,
 )
@@ -219,3 +222,12 @@ def test_every_technician_gets_a_route_even_when_idle():
     plan = solve_checked(p)
     assert [r.technician_id for r in plan.routes] == ["a", "b"]
     assert all(r.stops == () for r in plan.routes)
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 16))
+def test_random_days_are_feasible_and_every_drop_is_explained(seed):
+    p = random_problem(seed)
+    plan = solve_checked(p)
+    assert all(u.reason and u.reason_code for u in plan.unassigned)
+    assert plan.kpis["jobs_assigned"] + plan.kpis["jobs_unassigned"] == len(p.jobs)
+    solve_checked(p, initial=plan)

@@ -101,9 +101,24 @@ def board_day(world: World) -> BoardDay:
     return BoardDay(techs, jobs, dispatcher, viewer, token)
 
 
+def web_session(world: World, email: str) -> str:
+    """A logged-in web session for ``email`` without the password check (tests only)."""
+    from sqlalchemy import select
+
+    from crewboard.auth.models import User, WebSession
+    from crewboard.auth.secrets import hash_token, new_token
+
+    token = new_token("cbs")
+
+    def make(s: Session) -> None:
+        user = s.scalar(select(User).where(User.email == email))
+        s.add(WebSession(user_id=user.id, token_hash=hash_token(token),
+                         expires_at=utcnow() + timedelta(days=1), user_agent="test"))
+
+    world.run(make)
+    return token
+
+
 def job_row(world: World, job_id: int) -> Job:
     return world.run(lambda s: s.get(Job, job_id))
 
-
-def shift_hours(hours: int) -> timedelta:
-    return timedelta(hours=hours)

@@ -9,7 +9,8 @@ import httpx2 as httpx
 import pytest
 
 from tests.conftest import LiveServer, World
-from tests.web.board_day import PASSWORD, BoardDay, board_day, job_row, local
+from crewboard.api.deps import SESSION_COOKIE
+from tests.web.board_day import PASSWORD, BoardDay, board_day, job_row, local, web_session
 from tests.web.conftest import shot
 
 pytestmark = pytest.mark.usefixtures("sqlite_only")
@@ -26,7 +27,8 @@ def day(world: World) -> BoardDay:
     return made
 
 
-def login(page: Any, server: LiveServer, email: str, *, ui: bool = False) -> None:
+def login(page: Any, server: LiveServer, email: str, *, ui: bool = False,
+          world: World | None = None) -> None:
     if ui:
         page.goto(f"{server.url}/board")
         assert "/login?next=/board" in page.url
@@ -35,9 +37,9 @@ def login(page: Any, server: LiveServer, email: str, *, ui: bool = False) -> Non
         page.click("button[type=submit]")
         page.wait_for_url(f"{server.url}/board")
     else:
-        reply = page.request.post(f"{server.url}/api/v1/auth/login",
-                                  data={"email": email, "password": PASSWORD})
-        assert reply.ok, reply.text()
+        assert world is not None
+        page.context.add_cookies([{"name": SESSION_COOKIE, "value": web_session(world, email),
+                                   "url": server.url}])
         page.goto(f"{server.url}/board")
     page.wait_for_selector(".tl-row")
     page.wait_for_selector("#live.on")
@@ -121,7 +123,7 @@ def page_errors(new_page: Any) -> list[str]:
 def test_skill_mismatch_is_refused_with_the_reason_then_overridden(
         world: World, day: BoardDay, live_server: LiveServer, new_page: Any) -> None:
     page = new_page()
-    login(page, live_server, day.dispatcher)
+    login(page, live_server, day.dispatcher, world=world)
     gas, ravi = day.jobs["gas"], day.techs["ravi"]
     drag(page, card(gas), ravi, "15:00")
     dialog = page.wait_for_selector("dialog[open] .refused")
@@ -139,10 +141,10 @@ def test_skill_mismatch_is_refused_with_the_reason_then_overridden(
     assert job_row(world, gas).technician_id == ravi
 
 
-def test_suggest_technician_assigns_in_one_click(world: World, day: BoardDay,
+def test_suggest_technician_then_optimize_and_apply(world: World, day: BoardDay,
                                                  live_server: LiveServer, new_page: Any) -> None:
     page = new_page()
-    login(page, live_server, day.dispatcher)
+    login(page, live_server, day.dispatcher, world=world)
     sparks = day.jobs["sparks"]
     page.click(card(sparks))
     page.wait_for_selector(f'.drawer-job[data-job="{sparks}"]')
@@ -158,11 +160,8 @@ def test_suggest_technician_assigns_in_one_click(world: World, day: BoardDay,
     placed(page, f'.tl-lane[data-tech="{tech_id}"] {block(sparks)}')
     assert job_row(world, sparks).technician_id == tech_id
 
-
-def test_optimize_shows_a_diff_and_applies(world: World, day: BoardDay,
-                                           live_server: LiveServer, new_page: Any) -> None:
-    page = new_page()
-    login(page, live_server, day.dispatcher)
+    # then optimize the day: a diff with KPIs, applied in one click
+    page.keyboard.press("Escape")
     page.keyboard.press("o")
     page.wait_for_selector("dialog[open] .proposal", timeout=20000)
     assert page.locator("dialog[open] table.kpis tbody tr").count() >= 3
@@ -170,43 +169,39 @@ def test_optimize_shows_a_diff_and_applies(world: World, day: BoardDay,
     assert page.locator("dialog[open] .diff-sec").count() >= 1
     page.click("#proposal-apply")
     page.wait_for_selector(".toast.ok:has-text('Plan applied')")
-    queued = [day.jobs[k] for k in ("pipe", "sparks", "tap")]
+    queued = [day.jobs[k] for k in ("pipe", "tap")]
     assigned = [j for j in queued if job_row(world, j).technician_id is not None]
     assert assigned, "optimize placed none of the queued jobs"
     for j in assigned:
         page.wait_for_selector(block(j))
 
 
-def test_change_made_through_the_api_appears_without_reload(
+def test_live_updates_and_two_dispatchers_moving_the_same_job(
         world: World, day: BoardDay, live_server: LiveServer, new_page: Any) -> None:
-    page = new_page()
-    login(page, live_server, day.dispatcher)
-    page.evaluate("window.__loaded = true")
+    a, b = new_page(), new_page()
+    login(a, live_server, day.dispatcher, world=world)
+    # B's live stream is cut, so B keeps looking at the plan as it was when loaded
+    b.route("**/api/v1/events/stream", lambda route: route.abort())
+    b.context.add_cookies([{"name": SESSION_COOKIE, "value": web_session(world, day.dispatcher),
+                            "url": live_server.url}])
+    b.goto(f"{live_server.url}/board")
+    b.wait_for_selector(".tl-row")
+
+    # a change made through the API reaches A's open board without a reload
+    a.evaluate("window.__same_document = true")
     pipe, maria = day.jobs["pipe"], day.techs["maria"]
     started = time.monotonic()
     reply = httpx.post(f"{live_server.url}/api/v1/jobs/{pipe}/assign",
                        headers={"Authorization": f"Bearer {day.token}"},
-                       json={"technician_id": maria, "planned_start": local("13:00").isoformat()})
+                       json={"technician_id": maria, "planned_start": local("15:00").isoformat()})
     assert reply.status_code == 200, reply.text
-    page.wait_for_selector(f'.tl-lane[data-tech="{maria}"] {block(pipe)}')
+    a.wait_for_selector(f'.tl-lane[data-tech="{maria}"] {block(pipe)}')
     assert time.monotonic() - started < 3
-    assert page.evaluate("window.__loaded") is True  # same document: no reload
-    assert page.locator(card(pipe)).count() == 0
+    assert a.evaluate("window.__same_document") is True
+    assert a.locator(card(pipe)).count() == 0
 
-
-def test_two_dispatchers_move_the_same_job(world: World, day: BoardDay,
-                                           live_server: LiveServer, new_page: Any) -> None:
-    a, b = new_page(), new_page()
-    login(a, live_server, day.dispatcher)
-    # B's live stream is cut, so B keeps looking at the old plan
-    b.route("**/api/v1/events/stream", lambda route: route.abort())
-    b.goto(f"{live_server.url}/login")
-    b.request.post(f"{live_server.url}/api/v1/auth/login",
-                   data={"email": day.dispatcher, "password": PASSWORD})
-    b.goto(f"{live_server.url}/board")
-    b.wait_for_selector(".tl-row")
-
-    job, dana, ravi, maria = day.jobs["ravi2"], day.techs["dana"], day.techs["ravi"], day.techs["maria"]
+    # A moves Ravi's job to Maria; B, still seeing it on Ravi, moves it to Dana
+    job, dana, ravi = day.jobs["ravi2"], day.techs["dana"], day.techs["ravi"]
     drag(a, block(job), maria, "13:00")
     placed(a, f'.tl-lane[data-tech="{maria}"] {block(job)}')
     assert job_row(world, job).technician_id == maria
@@ -226,7 +221,7 @@ def test_two_dispatchers_move_the_same_job(world: World, day: BoardDay,
 def test_viewer_is_read_only_and_other_roles_are_routed(
         world: World, day: BoardDay, live_server: LiveServer, new_page: Any) -> None:
     page = new_page()
-    login(page, live_server, day.viewer)
+    login(page, live_server, day.viewer, world=world)
     assert page.locator("#btn-new").is_hidden()
     assert page.locator("#btn-optimize").is_hidden()
     assert page.locator(".qcard.movable, .job.movable").count() == 0

@@ -71,9 +71,8 @@ def _complete(page: Any, job_id: int, tmp_path: Path, notes: str) -> None:
 
 
 def _synced(page: Any) -> None:
-    page.wait_for_function("""async () => {
-        const q = await window.crewboardTech.queue.entries();
-        return q.filter(e => e.kind !== 'location').length === 0; }""", timeout=15_000)
+    page.wait_for_function("""() => window.crewboardTech.state.queue
+        .filter(e => e.kind !== "location").length === 0""", timeout=15_000)
 
 
 def _count(world: World, stmt: Any) -> int:

@@ -46,7 +46,6 @@ async def put_attachment(ref: str, request: Request, session: DB, actor: Current
     """Store the raw image body (JPEG, PNG or WebP) as ``ref``; the completion then lists
     the ref in ``photos`` or ``signature_ref``. Sending the same bytes again is a no-op
     (200), so a phone's offline queue can replay it."""
-    print("PUT start", ref, flush=True)
     settings = request.app.state.settings
     limit = settings.upload_max_bytes
     declared = request.headers.get("content-length")
@@ -60,13 +59,11 @@ async def put_attachment(ref: str, request: Request, session: DB, actor: Current
             raise DomainError("upload_too_large", f"The upload exceeds the limit of {limit} "
                               "bytes.", field="body", status=413)
         chunks.append(chunk)
-    print("PUT body", ref, size, flush=True)
     # the database work runs in the thread pool: a blocking write on the event loop
     # would stall every other request (and SQLite's lock holders) behind it
     row, created = await run_in_threadpool(
         do_store_attachment, session, actor, Path(settings.upload_dir), ref=ref, kind=kind,
         data=b"".join(chunks), content_type=request.headers.get("content-type"), max_bytes=limit, job_id=job_id)
-    print("PUT stored", ref, flush=True)
     return JSONResponse(_read(row).model_dump(mode="json"), status_code=201 if created else 200)
 
 

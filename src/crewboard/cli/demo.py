@@ -115,13 +115,21 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
         raise fail(exc) from None
     _print_summary(result, path, time.perf_counter() - started, host, port, no_serve)
     if not no_serve:
-        run_server(settings, host, port)
+        # the customers are made up: never hand their messages to a real mail or SMS
+        # gateway configured in this environment (they show as skipped in the outbox)
+        run_server(settings.model_copy(update={
+            "public_url": _url(host, port), "smtp_host": None, "sms_provider": None}),
+            host, port)
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}"
 
 
 def _print_summary(result: DemoResult, path: Path, seconds: float, host: str, port: int,
                    no_serve: bool) -> None:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    url = f"http://{shown}:{port}"
+    url = _url(host, port)
     console.print(f"\n[bold]{COMPANY_NAME}[/bold] built in {seconds:.1f} s into {path}: "
                   f"{result.technicians} technicians, {result.customers} customers, "
                   f"{result.jobs} jobs.")
@@ -149,4 +157,5 @@ def _print_summary(result: DemoResult, path: Path, seconds: float, host: str, po
     if no_serve:
         console.print(f"Serve it with: crewboard serve --db {path}")
     else:
-        console.print(f"Open [bold]{url}/[/bold]  (API docs: {url}/docs)")
+        console.print(f"Open [bold]{url}/[/bold]  (API docs: {url}/docs). Customer messages "
+                      "are not sent: the demo server has no mail or SMS gateway.")

@@ -18,6 +18,7 @@ from crewboard.planning.models import PlanProposal
 from crewboard.routing import Options, ProblemError, solve
 from crewboard.routing.eta import eta_changes
 from crewboard.routing.plan import Plan
+from crewboard.routing.replan import REPLAN_TIME_LIMIT_S, replan
 from crewboard.technicians.models import Technician
 
 MOVE_THRESHOLD_S = 60
@@ -42,7 +43,10 @@ def do_propose_plan(session: Session, actor: Actor, day: date, *,
                    include_unassigned=technician_ids is None, options=options)
     before = current_plan(ctx)
     try:
-        after = solve(ctx.problem, initial=before)
+        if ctx.now is not None:  # the day is under way: a fast warm-started re-plan
+            after = replan(ctx.problem, before, time_limit_s=time_limit_s or REPLAN_TIME_LIMIT_S)
+        else:
+            after = solve(ctx.problem, initial=before)
     except ProblemError as exc:
         raise ValidationFailed(exc.code, exc.message, field=exc.field or None) from None
     payload = _payload(ctx, before, after)

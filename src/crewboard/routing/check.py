@@ -112,6 +112,7 @@ def _check_route(
     t = day_start
     work = 0
     load = 0
+    planned_load = 0
     breaks_at: dict[int, list] = {}
     for b in r.breaks:
         breaks_at.setdefault(b.after_stops, []).append(b)
@@ -130,6 +131,8 @@ def _check_route(
             out.append(f"{who}: job {name} starts before arrival")
         work += job.service_s
         load += job.amount
+        if job.fixed is None:
+            planned_load += job.amount
         if job.fixed is not None:
             if s.start != job.fixed.start:
                 out.append(f"{who}: fixed job {name} moved from {job.fixed.start} to {s.start}")
@@ -178,10 +181,11 @@ def _check_route(
                 )
             if r.end_time < t + back + brk_s:
                 out.append(f"{who}: route end_time {r.end_time} is before the drive back ends")
-    out.extend(_check_breaks(tech, r, day_start, visits))
+    free_from = max([day_start] + [s.end for s in r.stops if s.fixed])
+    out.extend(_check_breaks(tech, r, free_from, visits))
     if tech.max_work_s is not None and work > tech.max_work_s and visits:
         out.append(f"{who}: works {work}s, over max_work_s {tech.max_work_s}")
-    if tech.capacity is not None and load > tech.capacity and visits:
+    if tech.capacity is not None and load > tech.capacity and planned_load:
         out.append(f"{who}: load {load} is over capacity {tech.capacity}")
     return out
 

@@ -29,7 +29,7 @@ from crewboard.technicians.schemas import (
 )
 
 router = APIRouter(tags=["technicians"])
-register_reader(Technician, lambda tech: TechnicianRead.model_validate(tech, from_attributes=True))
+register_reader(Technician, TechnicianRead.model_validate)
 
 
 @router.get("/skills")

@@ -24,7 +24,7 @@ class SkillRead(SkillIn):
 
 
 class SkillLevel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", from_attributes=True)  # read from TechnicianSkill
 
     name: str
     level: int = Field(default=1, ge=1, le=10)
