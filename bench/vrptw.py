@@ -382,10 +382,13 @@ FIELDS = list(Row.__dataclass_fields__)
 
 
 def read_rows(paths: list[Path]) -> list[dict]:
+    """Rows of several CSVs; ``file.csv:ortools+pyvrp`` keeps only those solvers."""
     rows = []
     for p in paths:
-        with open(p, newline="") as fh:
-            rows.extend(csv.DictReader(fh))
+        name, _, keep = str(p).partition(":")
+        wanted = set(keep.split("+")) if keep else None
+        with open(name, newline="") as fh:
+            rows.extend(r for r in csv.DictReader(fh) if wanted is None or r["solver"] in wanted)
     return rows
 
 
@@ -513,7 +516,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dimacs", action="store_true", help="truncated arcs, distance only")
     ap.add_argument("--out", default="", help="CSV path (default bench/results/...)")
     ap.add_argument("--resume", action="store_true", help="skip rows already in --out")
-    ap.add_argument("--summarize", nargs="*", help="only print the summary of CSV files")
+    ap.add_argument("--summarize", nargs="*",
+                    help="only print the summary of CSV files (file.csv:solverA+solverB "
+                    "keeps only those solvers of that file)")
     ap.add_argument("--per-instance", action="store_true",
                     help="with --summarize: one table row per instance")
     args = ap.parse_args(argv)

@@ -84,7 +84,11 @@ def _wipe(tdb: TestDB) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with tdb.engine.begin() as conn:
         if tdb.backend == "postgres":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # DELETE is several times cheaper than TRUNCATE on tiny tables (no new files to
+            # fsync); restarting the sequences keeps ids from 1 as RESTART IDENTITY did
+            conn.exec_driver_sql("; ".join(f"DELETE FROM {name}" for name in tables))
+            conn.exec_driver_sql("SELECT setval(c.oid, 1, false) FROM pg_class c "
+                                 "WHERE c.relkind = 'S'")
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     """Largest accepted photo or signature upload, in bytes."""
     tracking_days_after_close: int = 7
     """Days a customer tracking link keeps working after its job closes."""
+    map_tile_url: str | None = None
+    """Map tiles under the board's map, e.g. https://tile.example.org/{z}/{x}/{y}.png."""
     # notifications and webhooks (crewboard.notifications, crewboard.webhooks)
     public_url: str = "http://localhost:8000"
     """Base URL customers and integrators reach this server at (tracking, unsubscribe links)."""

@@ -255,6 +255,55 @@ PERMS: dict[tuple[str, str], tuple[dict[str, Any], Setup]] = {
 }
 UNPREFIXED = {"/healthz"}
 
+# Routes of the packages built on the foundation (planning, notifications, tracking, ...):
+# checked with placeholder ids and bodies, so only the role gate is asserted here:
+# a refused role gets exactly 401/403, an allowed one anything but 401/403 (404 and
+# 422 are fine), and nobody a 500. Their behaviour is tested in their own packages.
+ANY_SIGNED_IN = {**dict.fromkeys(ROLES, "passes auth"), "anonymous": 401}  # handler decides
+OPEN_TO_ALL = dict.fromkeys(ROLES, "passes auth")  # public, token in the URL or signature
+ROLE_ONLY: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/jobs/{job_id}/tracking-link"): DISPATCH,
+    ("DELETE", "/jobs/{job_id}/tracking-link"): DISPATCH,
+    ("GET", "/track/{token}/status"): OPEN_TO_ALL,
+    ("POST", "/track/{token}/confirm"): OPEN_TO_ALL,
+    ("POST", "/track/{token}/reschedule"): OPEN_TO_ALL,
+    ("POST", "/track/{token}/cancel"): OPEN_TO_ALL,
+    ("POST", "/technicians/{technician_id}/calendar-feeds"): ANY_SIGNED_IN,
+    ("GET", "/technicians/{technician_id}/calendar-feeds"): ANY_SIGNED_IN,
+    ("DELETE", "/technicians/{technician_id}/calendar-feeds/{feed_id}"): ANY_SIGNED_IN,
+    ("GET", "/calendar/{name}"): OPEN_TO_ALL,
+    ("GET", "/webhooks"): ADMIN,
+    ("POST", "/webhooks"): ADMIN,
+    ("GET", "/webhooks/{webhook_id}"): ADMIN,
+    ("PATCH", "/webhooks/{webhook_id}"): ADMIN,
+    ("DELETE", "/webhooks/{webhook_id}"): ADMIN,
+    ("GET", "/webhooks/{webhook_id}/deliveries"): ADMIN,
+    ("POST", "/webhooks/deliveries/{delivery_id}/redeliver"): ADMIN,
+    ("PUT", "/attachments/{ref}"): ANY_SIGNED_IN,
+    ("GET", "/attachments/{ref}"): ANY_SIGNED_IN,
+    ("GET", "/attachments/{ref}/content"): ANY_SIGNED_IN,
+    ("GET", "/jobs/{job_id}/messages"): OFFICE_READ,
+    ("GET", "/notifications/settings"): OFFICE_READ,
+    ("PATCH", "/notifications/settings"): ADMIN,
+    ("GET", "/notifications/templates/{kind}"): OFFICE_READ,
+    ("PUT", "/notifications/templates/{kind}"): ADMIN,
+    ("POST", "/notifications/templates/{kind}/preview"): OFFICE_READ,
+    ("GET", "/notifications/unsubscribe/{token}"): OPEN_TO_ALL,
+    ("POST", "/notifications/unsubscribe/{token}"): OPEN_TO_ALL,
+    ("POST", "/notifications/sms/inbound"): OPEN_TO_ALL,
+    ("GET", "/outbox"): OFFICE_READ,
+    ("GET", "/outbox/{message_id}"): OFFICE_READ,
+    ("POST", "/outbox/{message_id}/retry"): DISPATCH,
+    ("GET", "/planning/board"): SIGNED_IN,
+    ("GET", "/planning/suggestions"): OFFICE_READ,
+    ("POST", "/planning/optimize"): DISPATCH,
+    ("GET", "/planning/proposals/{proposal_id}"): OFFICE_READ,
+    ("POST", "/planning/proposals/{proposal_id}/apply"): DISPATCH,
+    ("POST", "/planning/proposals/{proposal_id}/discard"): DISPATCH,
+    ("POST", "/board/jobs/{job_id}/move"): DISPATCH,
+    ("GET", "/tech/day"): ANY_SIGNED_IN,
+}
+
 
 def _served_routes(app: Any) -> set[tuple[str, str]]:
     out = set()
@@ -267,8 +316,9 @@ def _served_routes(app: Any) -> set[tuple[str, str]]:
 
 def test_every_route_has_a_permission_row(app: Any) -> None:
     served = _served_routes(app)
-    missing = sorted(served - set(PERMS))
-    stale = sorted(set(PERMS) - served)
+    missing = sorted(served - set(PERMS) - set(ROLE_ONLY))
+    stale = sorted((set(PERMS) | set(ROLE_ONLY)) - served)
+    assert not set(PERMS) & set(ROLE_ONLY)
     assert not missing, f"routes without a permission row: {missing}"
     assert not stale, f"permission rows for routes the app no longer serves: {stale}"
 
@@ -340,3 +390,23 @@ def test_unknown_token_is_401_on_every_non_public_route(client: TestClient) -> N
         reply = _call(client, "cbt_not-a-real-token", method, concrete, None)
         assert reply.status_code == 401, (method, path, reply.text)
         assert reply.json()["error"]["code"] == "unauthorized"
+
+
+def test_role_gate_of_routes_built_on_the_foundation(world: World, client: TestClient,
+                                                    tokens: dict[str, Any],
+                                                    subtests: pytest.Subtests) -> None:
+    for (method, path), expected in sorted(ROLE_ONLY.items()):
+        concrete = re.sub(r"\{[a-z_]+\}", "1", path)
+        for column in ("admin", "dispatcher", "technician", "viewer", "anonymous"):
+            want = expected[column]
+            token = None if column == "anonymous" else tokens[column]
+            with subtests.test(route=f"{method} {path}", column=column):
+                reply = _call(client, token, method, concrete,
+                              {} if method in ("POST", "PUT", "PATCH") else None)
+                assert reply.status_code < 500, reply.text
+                if want in (401, 403):
+                    assert reply.status_code == want, reply.text
+                elif want == "passes auth":
+                    assert reply.status_code != 401, reply.text
+                else:  # allowed: the gate lets it through, the handler may still say 404/422
+                    assert reply.status_code not in (401, 403), reply.text

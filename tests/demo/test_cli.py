@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from crewboard.auth.actions import do_login
@@ -17,6 +18,8 @@ from crewboard.auth.queries import actor_from_api_token
 from crewboard.cli import app
 from crewboard.config import sqlite_url
 from crewboard.db import make_engine, make_session_factory, session_scope
+from crewboard.notifications.models import OutboxMessage
+from crewboard.notifications.outbox import notification_settings
 
 SMALL = ["--technicians", "6", "--customers", "40"]
 
@@ -48,6 +51,9 @@ def test_demo_prints_working_logins_and_refuses_a_second_run(
                 assert do_login(s, email=email, password="crewboard-demo", days=1).user
             actor = actor_from_api_token(s, token.group(1))
             assert actor is not None and actor.role is Role.admin
+            # the simulated morning queued no customer messages; new activity will
+            assert s.scalar(select(func.count(OutboxMessage.id))) == 0
+            assert notification_settings(s).rules == {}
     finally:
         engine.dispose()
 
@@ -67,14 +73,28 @@ def test_reset_replaces_the_file_and_then_serves(tmp_path: Path,
     monkeypatch.setenv("CREWBOARD_SMS_PROVIDER", "twilio")
     target = tmp_path / "old.db"
     target.write_text("not a database: never overwritten without --reset")
-    args = ["demo", "--db", str(target), "--port", "8765", *SMALL]
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = ["demo", "--db", str(target), "--port", str(port), *SMALL]
     refused = CliRunner().invoke(app, args)
     assert refused.exit_code != 0 and "already holds data" in refused.output
     assert target.read_text().startswith("not a database") and not served
 
     built = CliRunner().invoke(app, [*args, "--reset", "--host", "0.0.0.0"])
     assert built.exit_code == 0, built.output
-    assert "http://127.0.0.1:8765/" in built.output
+    assert f"http://127.0.0.1:{port}/" in built.output
     # made-up customers are never handed to a real mail or SMS gateway
-    assert served == [(sqlite_url(target), "0.0.0.0", 8765, None, None,
-                       "http://127.0.0.1:8765")]
+    assert served == [(sqlite_url(target), "0.0.0.0", port, None, None,
+                       f"http://127.0.0.1:{port}")]
+
+
+def test_a_busy_port_is_refused_before_building(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["demo", "--db", str(tmp_path / "d.db"),
+                                          "--port", str(port)])
+    assert result.exit_code != 0 and "Address already in use" in result.output
+    assert not (tmp_path / "d.db").exists()

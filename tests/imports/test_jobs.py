@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import select
 
-from crewboard.customers.models import Customer
+from crewboard.customers.models import Customer, ServiceLocation
 from crewboard.events.models import Event
 from crewboard.imports.headers import Kind
 from crewboard.imports.report import ImportRejected
@@ -163,3 +163,19 @@ def test_dry_run_checks_everything_and_writes_nothing(db: Database) -> None:
     assert report.ok and report.dry_run and dict(report.counts) == {"created": 2}
     assert "dry run" in report.summary()
     assert counts(db) == before
+
+
+def test_location_id_picks_one_of_several_locations(db: Database) -> None:
+    _setup(db)
+    do_import(db, Kind.jobs, csv_bytes([["Customer", "Address", "Lat", "Lon"],
+                                        ["Ann Lee", "3 Side St", "41.91", "-87.66"]]))
+    with db.scope() as s:
+        side = s.scalar(select(ServiceLocation.id).where(ServiceLocation.address == "3 Side St"))
+    report = do_import(db, Kind.jobs, csv_bytes([["Customer", "Location ID"],
+                                                 ["Ann Lee", str(side)]]))
+    assert report.ok
+    assert _jobs(db)[-1].location_id == side
+    with pytest.raises(ImportRejected) as info:
+        do_import(db, Kind.jobs, csv_bytes([["Customer", "Description"], ["Ann Lee", "where?"]]))
+    (error,) = info.value.report.errors
+    assert (error.code, error.field) == ("location_required", "location_id")

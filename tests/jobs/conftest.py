@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.hashing import cheap_password_hashing  # noqa: F401
 from tests.conftest import TestDB, World
 
 

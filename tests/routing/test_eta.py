@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from crewboard.routing import Plan, TechStatus, TimeWindow, eta_changes, predict, predict_plan
+from crewboard.routing import (
+    Break,
+    Plan,
+    TechStatus,
+    TimeWindow,
+    eta_changes,
+    predict,
+    predict_plan,
+)
 from crewboard.routing.timing import TravelTable, schedule, tech_days
 from tests.routing.builders import H, M, job, place, problem, tech
 
@@ -81,3 +89,12 @@ def test_eta_changes_between_plan_and_prediction():
     assert eta_changes(plan, plan) == []
     gone = eta_changes({"a": 100}, {"b": 200})
     assert {(c.job_id, c.before, c.after) for c in gone} == {("a", 100, None), ("b", None, 200)}
+
+
+def test_prediction_matches_plan_timing_with_a_break_during_the_drive():
+    lunch = Break([TimeWindow(12 * H, 13 * H)], 30 * M, "lunch")
+    p = problem([tech("a", 0, breaks=[lunch])], [job("x", 1, 4 * H - 10 * M), job("y", 7)])
+    route = schedule(tech_days(p)["a"], [p.job("x"), lunch, p.job("y")], TravelTable(p)).route
+    pred = predict(p, route, TechStatus("idle", now=8 * H, location=place(0)))
+    assert [(e.arrival, e.start) for e in pred.stops] == [(s.arrival, s.start) for s in route.stops]
+    assert pred.end_time == route.end_time and pred.risks == ()

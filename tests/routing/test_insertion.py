@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from crewboard.routing import DayState, Job, Plan, Route, TimeWindow, rank_technicians
+from crewboard.routing import Break, DayState, Job, Plan, Route, TimeWindow, rank_technicians
 from crewboard.routing.timing import TravelTable, schedule, tech_days
 from tests.routing.builders import H, M, job, place, problem, tech
 
@@ -165,3 +165,56 @@ def test_jobs_not_in_problem_can_be_ranked():
     extra = Job("walk-in", place(2), 600)
     (c,) = rank_technicians(p, extra)
     assert c.feasible and c.eta == 8 * H + 20 * M
+
+
+def test_limited_ranking_matches_the_full_ranking():
+    techs = [tech(f"t{i}", i, skills={"gas": i % 3}) for i in range(12)]
+    p = problem(techs, [job(f"b{i}", i, 3 * H) for i in range(0, 12, 2)])
+    plan = _plan(p, {f"t{i}": [f"b{i}"] for i in range(0, 12, 2)})
+    new = job("n", 5, required_skills={"gas": 1})
+    full = rank_technicians(p, new, plan)
+    for k in (1, 3, 12):
+        assert rank_technicians(p, new, plan, limit=k) == full[:k]
+
+
+@settings(
+    max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(_routes(), st.integers(0, 5), st.integers(10, 14), st.sampled_from([0, 1, 2]))
+def test_breaks_during_the_drive_are_evaluated_exactly(data, at, lunch_h, span_h):
+    jobs, new = data
+    lunch = Break([TimeWindow(lunch_h * H, (lunch_h + span_h) * H)], 30 * M, "lunch")
+    p = problem([tech("a", 0, end=place(3), breaks=[lunch])], [*jobs, new])
+    days = tech_days(p)
+    table = TravelTable(p)
+    elements = [*jobs[:at], lunch, *jobs[at:]]
+    base = schedule(days["a"], elements, table)
+    assume(base.feasible)
+    (c,) = rank_technicians(p, new, Plan((base.route,)))
+    brute = [
+        schedule(days["a"], [*elements[:i], new, *elements[i:]], table)
+        for i in range(len(elements) + 1)
+    ]
+    assert c.feasible == any(t.feasible for t in brute)
+    if c.feasible:
+        etas = {
+            t.route.stops[c.position].arrival
+            for t in brute
+            if t.feasible and t.route.stops[c.position].job_id == "new"
+        }
+        assert c.eta in etas
+
+
+def test_routes_that_are_already_late_do_not_break_ranking():
+    lunch = Break([TimeWindow(12 * H, 13 * H)], 30 * M, "lunch")
+    p = problem(
+        [tech("a", 0, breaks=[lunch]), tech("b", 5)],
+        [job("x", 9, windows=[TimeWindow(8 * H, 8 * H + 40 * M)], label="J-X"), job("y", 1)],
+    )
+    days, table = tech_days(p), TravelTable(p)
+    late = schedule(days["a"], [p.job("y"), p.job("x"), lunch], table)
+    assert not late.feasible
+    cands = _by_tech(rank_technicians(p, job("n", 2), Plan((late.route,))))
+    assert cands["b"].feasible
+    # Before the late visit nothing fits; after it the insertion adds no new lateness.
+    assert cands["a"].position == 2

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from crewboard.routing.repair import enforce_max_work, insert_unassigned
+from crewboard.routing.repair import (
+    enforce_max_work,
+    insert_unassigned,
+    make_room_for_emergencies,
+)
 from crewboard.routing.solver import empty_route
 from crewboard.routing.timing import TravelTable, schedule, tech_days
 from tests.routing.builders import H, M, job, problem, tech
@@ -25,3 +29,19 @@ def test_insert_unassigned_places_urgent_jobs_first():
     days, table = tech_days(p), TravelTable(p)
     routes = insert_unassigned(p, days, table, [empty_route(days["a"])], list(p.jobs))
     assert routes[0].job_ids == ("e",)
+
+
+def test_emergency_bumps_the_least_urgent_job():
+    p = problem(
+        [tech("a", 0, shift_end=11 * H)],
+        [
+            job("n", 1, 100 * M),
+            job("low", 1, 40 * M, priority="low"),
+            job("em", 1, 60 * M, priority="emergency"),
+        ],
+    )
+    days, table = tech_days(p), TravelTable(p)
+    full = schedule(days["a"], [p.job("n"), p.job("low")], table).route
+    routes, bumped = make_room_for_emergencies(p, days, table, [full], [p.job("em")])
+    assert [j.id for j in bumped] == ["low"]
+    assert set(routes[0].job_ids) == {"n", "em"}

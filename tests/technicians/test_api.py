@@ -84,8 +84,6 @@ def test_list_filters_and_deactivate(world: World) -> None:
     assert names("") == ["Nia North"]
     assert names("?active=false") == ["Sam South"]
     me = world.api(Role.technician, technician_id=north["id"])
-    assert [t["id"] for t in me.get("/technicians?active=").json()["items"]] in (
-        [north["id"]], [])
     assert [t["id"] for t in me.get("/technicians").json()["items"]] == [north["id"]]
     assert me.get(f"/technicians/{south['id']}").status_code == 404
 

@@ -63,7 +63,8 @@ def new_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
     def make(**kw: Any) -> Any:
         context = browser.new_context(viewport=VIEWPORT, **kw)
-        context.set_default_timeout(8000)
+        context.set_default_timeout(20000)
+        context.set_default_navigation_timeout(30000)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -63,8 +63,10 @@ async def put_attachment(ref: str, request: Request, session: DB, actor: Current
     # would stall every other request (and SQLite's lock holders) behind it
     row, created = await run_in_threadpool(
         do_store_attachment, session, actor, Path(settings.upload_dir), ref=ref, kind=kind,
-        data=b"".join(chunks), content_type=request.headers.get("content-type"), max_bytes=limit, job_id=job_id)
-    return JSONResponse(_read(row).model_dump(mode="json"), status_code=201 if created else 200)
+        data=b"".join(chunks), content_type=request.headers.get("content-type"),
+        max_bytes=limit, job_id=job_id)
+    return JSONResponse(_read(row).model_dump(mode="json"),
+                        status_code=201 if created else 200)
 
 
 @router.get("/attachments/{ref}", response_model=AttachmentRead)

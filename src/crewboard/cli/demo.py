@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from rich.table import Table
 from crewboard.cli.main import app, console, fail, settings_for
 from crewboard.cli.serve import HostOption, PortOption, run_server
 from crewboard.db import make_engine, make_session_factory, session_scope, upgrade
-from crewboard.demo import DemoResult, Reporter, build_demo
+from crewboard.demo import DemoResult, Reporter, build_demo, restore_notifications
 from crewboard.demo.data import COMPANY_NAME, CREW, EMAIL_DOMAIN
 from crewboard.errors import DomainError
 
@@ -65,6 +66,18 @@ def holds_data(path: Path) -> bool:
         return True  # not an SQLite file: never overwrite it without --reset
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port`` (checked before a long build)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
 def _remove(path: Path) -> None:
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         name.unlink(missing_ok=True)
@@ -88,6 +101,9 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
     not land in a real database.
     """
     path = db.expanduser().resolve()
+    if not no_serve and (busy := port_problem(host, port)):
+        raise fail(DomainError("port_unavailable", f"Cannot serve on {host}:{port} ({busy}); "
+                               "choose another with --port."))
     if reset:
         if path.exists():
             console.print(f"--reset: deleting {path}")
@@ -110,6 +126,9 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
             with session_scope(factory) as session:
                 result = build_demo(session, seed=seed, technicians=technicians,
                                     customers=customers, reporter=reporter)
+                reporter.step("Saving", 0)
+            with session_scope(factory) as session:
+                restore_notifications(session, result)
             reporter.finish()
     except DomainError as exc:
         raise fail(exc) from None

@@ -12,7 +12,7 @@ from crewboard.company.models import Company
 
 def get_company(session: Session) -> Company:
     """The company; a blank database gets a default row so nothing downstream breaks."""
-    company = session.scalar(select(Company).limit(1))
+    company = session.scalar(select(Company).order_by(Company.id).limit(1))
     if company is None:
         company = Company(name="My service company", timezone="UTC")
         session.add(company)

@@ -8,7 +8,8 @@ from crewboard.demo.build import (
     Reporter,
     build_demo,
     plan_demo,
+    restore_notifications,
 )
 
 __all__ = ["DEMO_ACTOR", "DemoLogin", "DemoPlan", "DemoResult", "Reporter", "build_demo",
-           "plan_demo"]
+           "plan_demo", "restore_notifications"]

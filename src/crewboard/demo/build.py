@@ -65,6 +65,9 @@ from crewboard.jobs.actions import (
 from crewboard.jobs.kinds import IncompleteReason, JobStatus, Priority, Source
 from crewboard.jobs.models import Job, JobType
 from crewboard.jobs.queries import on_day
+from crewboard.notifications.actions import do_update_settings
+from crewboard.notifications.kinds import Kind
+from crewboard.notifications.outbox import notification_settings
 from crewboard.technicians.actions import (
     do_add_absence,
     do_create_skill,
@@ -118,6 +121,8 @@ class DemoResult:
     tomorrow_statuses: dict[str, int]
     call_outs: list[str]
     warnings: list[str] = field(default_factory=list)
+    notification_rules: dict[str, Any] = field(default_factory=dict)
+    """The customer-message rules to put back once the build has committed."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,17 @@ def build_demo(session: Session, *, seed: int = 1, technicians: int = 25,
                        reporter or Reporter())
     builder.plan()
     return builder.write()
+
+
+def restore_notifications(session: Session, result: DemoResult) -> None:
+    """Turn customer messages back on, in a transaction after the build's.
+
+    The build switches them off so the simulated morning does not queue hundreds
+    of confirmations and on-my-way texts stamped "now" (and rendering them
+    would triple the build time); from here on, demo activity notifies as usual.
+    """
+    do_update_settings(session, DEMO_ACTOR, version=None,
+                       values={"rules": result.notification_rules})
 
 
 def plan_demo(*, seed: int = 1, technicians: int = 25, customers: int = 300,
@@ -244,6 +260,9 @@ class _Builder:
         self.report.total(len(crew_specs) + len(self.customer_specs) + 2 * planned
                           + planned_today + sum(queue.values()) + 14)
 
+        rules_before = dict(notification_settings(self.s).rules or {})
+        do_update_settings(self.s, DEMO_ACTOR, version=None, values={"rules": {
+            kind.value: {"sms": False, "email": False} for kind in Kind}})
         self._company_and_catalog()
         self._technicians(crew_specs, absences)
         login_rows, token = self._users(logins)
@@ -252,7 +271,7 @@ class _Builder:
         cancelled = self._today(today_plan, today_jobs, call_outs)
         self._tomorrow(tomorrow_jobs, cancel=max(0, 2 - cancelled))
         self._queue(queue)
-        self._call_outs(today_plan, call_outs)
+        self._call_outs(call_outs)
         self.s.flush()
         self.report.step("Done", 5)
         return DemoResult(
@@ -261,7 +280,8 @@ class _Builder:
             jobs=self.s.scalar(select(func.count(Job.id))) or 0,
             today_statuses=self._statuses(self.today),
             tomorrow_statuses=self._statuses(self.tomorrow),
-            call_outs=[self.techs[i].name for i in call_outs], warnings=self.warnings)
+            call_outs=[self.techs[i].name for i in call_outs], warnings=self.warnings,
+            notification_rules=rules_before)
 
     def _pick_people(self, working: list[int]) -> tuple[list[int], list[int]]:
         """Technicians whose logins are printed, and who calls in sick this morning.
@@ -711,7 +731,7 @@ class _Builder:
                        priority=rng.choice((Priority.normal, Priority.low)), description=text)
             self.report.step("Queue")
 
-    def _call_outs(self, plan: dict[int, list[Stop]], call_outs: list[int]) -> None:
+    def _call_outs(self, call_outs: list[int]) -> None:
         """Sick this morning, after the day was planned: their jobs need a new home."""
         begins, ends = self.clock.at(self.today, "06:40"), self.clock.at(self.today, "23:59")
         for idx in call_outs:

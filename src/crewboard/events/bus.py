@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 log = logging.getLogger(__name__)
 Message = dict[str, Any]
 Subscriber = Callable[[Message], None]
 _PENDING = "crewboard_pending_events"
+_SAVEPOINT_MARKS: weakref.WeakKeyDictionary[SessionTransaction, int] = weakref.WeakKeyDictionary()
+"""How many messages were pending when each open savepoint began."""
 
 
 class Bus:
@@ -66,7 +69,17 @@ def _publish_after_commit(session: Session) -> None:
         bus.publish(message)
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        _SAVEPOINT_MARKS[transaction] = len(session.info.get(_PENDING, []))
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_on_rollback(session: Session, _previous: Any) -> None:
+def _drop_on_rollback(session: Session, previous: SessionTransaction) -> None:
+    if previous.nested:  # a rolled-back savepoint takes back what was queued inside it
+        mark = _SAVEPOINT_MARKS.pop(previous, None)
+        if mark is not None:
+            del session.info.get(_PENDING, [])[mark:]
     if not session.in_transaction():
         session.info.pop(_PENDING, None)

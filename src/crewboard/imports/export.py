@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import Actor
@@ -24,7 +23,7 @@ from crewboard.imports.headers import Kind
 from crewboard.imports.readers import FORMULA_START
 from crewboard.imports.values import format_local, format_shifts, format_skills
 from crewboard.jobs.queries import jobs_query
-from crewboard.technicians.models import Technician
+from crewboard.technicians.queries import technicians_query
 
 CUSTOMER_COLUMNS = ("name", "phone", "email", "consent_sms", "consent_email", "notes", "label",
                     "address", "lat", "lon", "access_notes")
@@ -69,7 +68,7 @@ def customer_rows(session: Session, actor: Actor) -> Iterator[dict[str, Any]]:
 
 
 def technician_rows(session: Session, actor: Actor) -> Iterator[dict[str, Any]]:
-    for tech in session.scalars(select(Technician).order_by(Technician.name, Technician.id)):
+    for tech in session.scalars(technicians_query(actor, active=None)):
         breaks = {s.break_minutes for s in tech.shifts}
         yield {"name": tech.name, "phone": tech.phone, "email": tech.email,
                "photo_url": tech.photo_url, "home_address": tech.home_address,

@@ -85,8 +85,8 @@ class JobRows(RowImporter):
                 continue
             if start is None or end is None:
                 missing = start_field if start is None else end_field
-                raise bad(missing, f"The appointment window needs both a start and an end; "
-                          f"{missing} is empty.")
+                raise bad(missing, "The appointment window needs both a start and an end; "
+                          f"'{self.columns.column(missing) or missing}' is empty.")
             begins = parse_when(start, self.tz, start_field, day=day)
             ends = parse_when(end, self.tz, end_field, day=day if day is not None else begins)
             windows.append({"start": begins, "end": ends})

@@ -58,7 +58,8 @@ class ImportReport:
             return f"{len(self.bad_rows)} of {self.rows} rows have problems; nothing was imported."
         done = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in sorted(self.counts.items()))
         verb = "would be imported (dry run, nothing written)" if self.dry_run else "imported"
-        return f"{self.rows} rows {verb}: {done or 'nothing to do'}."
+        rows = "1 row" if self.rows == 1 else f"{self.rows} rows"
+        return f"{rows} {verb}: {done or 'nothing to do'}."
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "ok": self.ok, "dry_run": self.dry_run, "rows": self.rows,

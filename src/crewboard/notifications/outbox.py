@@ -323,10 +323,11 @@ def deliver_due(session_factory: sessionmaker[Session], now: datetime | None = N
     report = DeliveryReport()
     for _ in range(max_rounds):
         at = now or utcnow()
+        settled = len(report.skipped) + len(report.failed)
         with session_scope(session_factory) as session:
             batch = _claim(session, settings, at, limit, report)
-        if not batch:
-            break
+        if not batch and settled == len(report.skipped) + len(report.failed):
+            break  # nothing sent and nothing settled: whatever is left must wait
         for message in batch:
             started = utcnow()
             result, error = None, None

@@ -107,14 +107,14 @@ def queue_customer_message(session: Session, job: Job, kind: Kind, *,
         if not address:
             what = "phone number" if channel is Channel.sms else "e-mail address"
             status, reason = OutboxStatus.skipped, f"the customer has no {what}"
-        elif not consent:
-            status = OutboxStatus.skipped
-            reason = f"the customer has not consented to {channel.value}"
         else:
             rcpt = recipient(session, channel, address)
             if rcpt.opted_out_at is not None:
                 status = OutboxStatus.skipped
                 reason = f"{address} opted out ({rcpt.opted_out_via or 'request'})"
+            elif not consent:
+                status = OutboxStatus.skipped
+                reason = f"the customer has not consented to {channel.value}"
             if channel is Channel.email:
                 ctx["unsubscribe_url"] = (runtime.current().public_url.rstrip("/")
                                           + f"/notifications/unsubscribe/{rcpt.token}")

@@ -1,6 +1,8 @@
 """Message templates: built-in defaults, company edits (Jinja2, sandboxed), rendering.
 
-A template sees plain values only (strings, numbers, small dicts), never ORM
+Reasons the office typed (``reason``: why a visit moved, was cancelled or is
+late) are available to templates but not shown by the defaults: they are often
+internal ("J-1041 ran long"). A template sees plain values only (strings, numbers, small dicts), never ORM
 rows; times are already in the company timezone, and the ``local`` filter
 formats any datetime in it (``{{ eta_at | local('%H:%M') }}``).
 """
@@ -84,18 +86,15 @@ DEFAULTS: dict[Kind, dict[Channel, dict[str, str]]] = {
     Kind.delay: {
         Channel.sms: {"text": "{{ company.name }}: sorry, we are running late. New arrival "
                               "time about {{ new_eta }}{% if old_eta %} (was {{ old_eta }})"
-                              "{% endif %}.{% if reason %} Reason: {{ reason }}.{% endif %}"
-                              + LINK},
+                              "{% endif %}." + LINK},
         Channel.email: {
             "subject": "We are running late: new arrival about {{ new_eta }}",
             "text": _text("sorry, we are running late for your visit {{ job.ref }}. The new "
                           "arrival time is about {{ new_eta }}{% if old_eta %} (was "
-                          "{{ old_eta }}){% endif %}.{% if reason %}\n\nReason: {{ reason }}"
-                          "{% endif %}"),
+                          "{{ old_eta }}){% endif %}."),
             "html": _html("sorry, we are running late for your visit {{ job.ref }}. The new "
                           "arrival time is about <strong>{{ new_eta }}</strong>"
-                          "{% if old_eta %} (was {{ old_eta }}){% endif %}.",
-                          "{% if reason %}Reason: {{ reason }}{% endif %}")},
+                          "{% if old_eta %} (was {{ old_eta }}){% endif %}.")},
     },
     Kind.rescheduled: {
         Channel.sms: {"text": "{{ company.name }}: your visit {{ job.ref }} has moved to "
@@ -103,22 +102,18 @@ DEFAULTS: dict[Kind, dict[Channel, dict[str, str]]] = {
         Channel.email: {
             "subject": "Your visit has moved: {{ appointment }}",
             "text": _text("your visit {{ job.ref }} at {{ job.address }} has moved to "
-                          "{{ appointment }}.{% if reason %}\n\nReason: {{ reason }}{% endif %}"),
+                          "{{ appointment }}."),
             "html": _html("your visit {{ job.ref }} at {{ job.address }} has moved to "
-                          "<strong>{{ appointment }}</strong>.",
-                          "{% if reason %}Reason: {{ reason }}{% endif %}")},
+                          "<strong>{{ appointment }}</strong>.")},
     },
     Kind.cancelled: {
         Channel.sms: {"text": "{{ company.name }}: your visit {{ job.ref }} on "
-                              "{{ appointment }} is cancelled.{% if reason %} Reason: "
-                              "{{ reason }}.{% endif %} Call us to book again."},
+                              "{{ appointment }} is cancelled. Call us to book again."},
         Channel.email: {
             "subject": "Your visit {{ job.ref }} is cancelled",
-            "text": _text("your visit {{ job.ref }} on {{ appointment }} is cancelled."
-                          "{% if reason %}\n\nReason: {{ reason }}{% endif %}\n\n"
+            "text": _text("your visit {{ job.ref }} on {{ appointment }} is cancelled.\n\n"
                           "Call us to book again."),
             "html": _html("your visit {{ job.ref }} on {{ appointment }} is cancelled.",
-                          "{% if reason %}Reason: {{ reason }}{% endif %}",
                           "Call us to book again.")},
     },
     Kind.completed: {

@@ -150,7 +150,11 @@ def predict(
     slots = {}
     for b in route.breaks:
         slots.setdefault(b.after_stops, []).append(b)
+    end_time = t
     for k in range(start_at, len(stops) + 1):
+        dest = jobs[stops[k].job_id].location if k < len(stops) else tech.end_location
+        assert dest is not None
+        left = table.t(loc, dest)  # breaks may be taken during this drive
         for slot in slots.get(k, []):
             if slot.end <= now and k <= i:
                 continue  # already taken
@@ -160,23 +164,23 @@ def predict(
                 bs = max(t, slot.start)
             else:
                 bs, _late = break_start(b, t)
+            left -= min(left, max(0, bs - t))
             t = bs + b.duration_s
         if k == len(stops):
+            end_time = t + left
             break
         s = stops[k]
         job = jobs[s.job_id]
-        assert job.location is not None
         if k == i and status.kind == "en_route" and status.eta is not None:
             arrival = status.eta
         else:
-            arrival = t + table.t(loc, job.location)
+            arrival = t + left
         start, _w, late = visit_window(job, arrival)
         out.append(
             StopEta(job.id, arrival, start, start + job.service_s, max(0, late), start - s.start)
         )
         t = start + job.service_s
-        loc = job.location
-    end_time = t + table.t(loc, tech.end_location)
+        loc = dest
 
     for e in out:
         if e.late_s > 0:

@@ -4,11 +4,10 @@ Answering "who should take this call?" must take milliseconds and explain
 itself, so it is not a solve. For every technician's route we precompute once
 (Savelsbergh-style slack):
 
-* ``ES[k]`` the earliest start of node ``k`` (start depot, visits, breaks, end)
-  given the nodes before it, using the window each visit currently sits in;
+* ``ES[k]`` the earliest start of node ``k`` (start, visits, end) given the
+  nodes before it, using the window each visit currently sits in;
 * ``LS[k]`` the latest start of node ``k`` that keeps every later node on time
-  (its own window, later windows, breaks, the shift end), and which later node
-  is the binding one.
+  (its own window, later windows, breaks, the shift end), and what binds it.
 
 Inserting job ``j`` after node ``k`` is then feasible iff the visit fits one
 of its windows starting at ``max(ES[k] + s[k] + t(k, j), window.start)`` and
@@ -17,8 +16,13 @@ positions of all technicians are flat numpy arrays, and the travel times
 between the new job and every booked stop come from one ``table`` call, so a
 query over 200 technicians and 1,600 booked jobs costs a few milliseconds.
 
-Breaks are nodes at the place of the preceding node (taken there). Downstream
-visits keep their current window (conservative when they have several).
+Breaks belong to the leg between two nodes and may start during the drive
+(VROOM's rule): arriving at the next node takes ``max(dep + t, ws) + b`` and
+needs ``dep <= we``. Inserting into a leg with a break tries the break on
+either side of the new job, so one break per leg is evaluated exactly (a
+property test checks this against full re-timing). Several breaks on one leg
+are combined into one block (stricter, never wrong). Downstream visits keep
+their current window (conservative when they have several).
 """
 
 from __future__ import annotations
@@ -88,7 +92,12 @@ class Candidate:
 
 
 class _TechSlack:
-    """The per-node arrays of one technician's route."""
+    """The per-node arrays of one technician's route.
+
+    Nodes are the start, the visits and the end; breaks belong to the *leg*
+    between two nodes (several on one leg are combined conservatively into one
+    block taken in one go).
+    """
 
     __slots__ = (
         "day",
@@ -101,11 +110,14 @@ class _TechSlack:
         "svc",
         "bind",
         "t_next",
+        "leg_ws",
+        "leg_we",
+        "leg_b",
+        "leg_brk",
         "work_s",
         "load",
         "n_jobs",
         "n_fixed",
-        "stop_before",
     )
 
     def __init__(
@@ -120,20 +132,18 @@ class _TechSlack:
         self.route = route
         self.elements = elements
         self.n_fixed = len(day.fixed)
-        # nodes: ("start"|"job"|"break"|"end", payload, loc_key)
         loc_of: list[Location] = [day.start_location]
         svc = [0]
         kinds: list[object] = ["start"]
-        prev_loc = day.start_location
+        legs: list[list[Break]] = [[]]
         for el in elements:
             if isinstance(el, Break):
-                loc_of.append(prev_loc)
-                svc.append(el.duration_s)
+                legs[-1].append(el)
             else:
                 loc_of.append(el.location)
                 svc.append(el.service_s)
-                prev_loc = el.location
-            kinds.append(el)
+                kinds.append(el)
+                legs.append([])
         loc_of.append(day.end_location)
         svc.append(0)
         kinds.append("end")
@@ -141,29 +151,24 @@ class _TechSlack:
         t_next = pair_travel(loc_of[:-1], loc_of[1:]) + [0]
         es = [0] * n
         lo = [0] * n  # latest start allowed by the node itself
+        ws = [-_INF] * n  # combined break block on the leg after node k
+        we = [_INF] * n
+        bd = [0] * n
         es[0] = day.start_time
         lo[0] = day.end_time
         work = day.fixed_work_s
         load = sum(j.amount for j in day.fixed)
         n_jobs = 0
-        stop_before = [self.n_fixed] * n  # stops before inserting after node k
         for k in range(1, n):
-            ready = es[k - 1] + svc[k - 1] + t_next[k - 1]
+            dep = es[k - 1] + svc[k - 1]
+            if legs[k - 1]:
+                ws[k - 1], we[k - 1], bd[k - 1] = _block(legs[k - 1], dep)
+            ready = max(dep + t_next[k - 1], ws[k - 1]) + bd[k - 1]
             node = kinds[k]
             work += t_next[k - 1]
             if node == "end":
                 es[k] = ready
                 lo[k] = day.end_time
-            elif isinstance(node, Break):
-                best = None
-                for w in sorted(node.windows, key=lambda w: w.start):
-                    if max(ready, w.start) <= w.end:
-                        best = w
-                        break
-                if best is None:
-                    best = max(node.windows, key=lambda w: w.end)
-                es[k] = max(ready, best.start)
-                lo[k] = best.end
             else:
                 start, w, _late = visit_window(node, ready)
                 es[k] = start
@@ -171,17 +176,25 @@ class _TechSlack:
                 work += node.service_s
                 load += node.amount
                 n_jobs += 1
-            stop_before[k] = self.n_fixed + n_jobs
         ls = [0] * n
-        bind = [0] * n
+        bind: list[object] = [None] * n  # what limits LS[k]: a Job, a Break or "end"
         ls[n - 1] = lo[n - 1]
-        bind[n - 1] = n - 1
+        bind[n - 1] = "end"
         for k in range(n - 2, -1, -1):
-            via = ls[k + 1] - t_next[k] - svc[k]
-            if lo[k] <= via:
-                ls[k], bind[k] = lo[k], k
+            nxt = ls[k + 1]
+            if legs[k] and ws[k] + bd[k] > nxt:
+                latest_dep, limit = -_INF, legs[k][0]
             else:
-                ls[k], bind[k] = via, bind[k + 1]
+                by_next = nxt - bd[k] - t_next[k]
+                if legs[k] and we[k] < by_next:
+                    latest_dep, limit = we[k], legs[k][0]
+                else:
+                    latest_dep, limit = by_next, bind[k + 1]
+            via = latest_dep - svc[k]
+            if lo[k] <= via:
+                ls[k], bind[k] = lo[k], kinds[k]
+            else:
+                ls[k], bind[k] = via, limit
         self.nodes = kinds
         self.loc = [locidx.setdefault(x, len(locidx)) for x in loc_of]
         self.es = es
@@ -189,10 +202,29 @@ class _TechSlack:
         self.svc = svc
         self.bind = bind
         self.t_next = t_next
+        self.leg_ws, self.leg_we, self.leg_b = ws, we, bd
+        self.leg_brk = [lg[0] if lg else None for lg in legs] + [None]
         self.work_s = work
         self.load = load
         self.n_jobs = n_jobs
-        self.stop_before = stop_before
+
+
+def _block(breaks: list[Break], ready: int) -> tuple[int, int, int]:
+    """Breaks on one leg as one block ``(earliest start, latest start, duration)``.
+
+    One break is exact (VROOM lets it start during the drive). Several are
+    taken back to back, which is stricter than necessary but never wrong.
+    """
+    ws, we, total = -_INF, _INF, 0
+    t = ready
+    for b in breaks:
+        wins = sorted(b.windows, key=lambda w: w.start)
+        w = next((w for w in wins if max(t, w.start) <= w.end), wins[-1])
+        ws = max(ws, w.start - total)
+        we = min(we, w.end - total)
+        total += b.duration_s
+        t = max(t, w.start) + b.duration_s
+    return ws, we, total
 
 
 class DayState:
@@ -274,6 +306,9 @@ class DayState:
         loc_to: list[int] = []
         t_pp: list[int] = []
         ls_next: list[int] = []
+        ws: list[int] = []
+        we: list[int] = []
+        bd: list[int] = []
         for ti, tid in enumerate(tech_ids):
             s = self.techs[tid]
             n = len(s.nodes)
@@ -285,6 +320,9 @@ class DayState:
                 loc_to.append(s.loc[k + 1])
                 t_pp.append(s.t_next[k])
                 ls_next.append(s.ls[k + 1])
+                ws.append(s.leg_ws[k])
+                we.append(s.leg_we[k])
+                bd.append(s.leg_b[k])
         self.pos_tech = np.asarray(pos_tech, dtype=np.int64)
         self.pos_node = np.asarray(pos_node, dtype=np.int64)
         self.dep = np.asarray(dep, dtype=np.int64)
@@ -292,6 +330,9 @@ class DayState:
         self.loc_to = np.asarray(loc_to, dtype=np.int64)
         self.t_pp = np.asarray(t_pp, dtype=np.int64)
         self.ls_next = np.asarray(ls_next, dtype=np.int64)
+        self.brk_ws = np.asarray(ws, dtype=np.int64)
+        self.brk_we = np.asarray(we, dtype=np.int64)
+        self.brk_b = np.asarray(bd, dtype=np.int64)
         locs = [None] * len(self._locidx)
         for loc, i in self._locidx.items():
             locs[i] = loc
@@ -349,44 +390,54 @@ def _skill_fit(tech_skills: dict[str, int], need: dict[str, int]) -> tuple[str, 
     return "ok", ""
 
 
+def _visit(arr: np.ndarray, wins: list[TimeWindow], s_j: int):
+    """Start per position in the first window that fits; else the least-late one."""
+    if not wins:
+        n = len(arr)
+        return arr.copy(), np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    start = np.zeros(len(arr), dtype=np.int64)
+    chosen = np.full(len(arr), -1, dtype=np.int64)
+    late_best = np.full(len(arr), _INF, dtype=np.int64)
+    for wi, w in enumerate(wins):
+        st = np.maximum(arr, w.start)
+        late = np.maximum(st + s_j - w.end, 0)
+        better = (late < late_best) & (late_best > 0)
+        start = np.where(better, st, start)
+        chosen = np.where(better, wi, chosen)
+        late_best = np.where(better, late, late_best)
+    return start, chosen, late_best
+
+
 def _rank(state: DayState, job: Job, limit: int | None) -> list[Candidate]:
     if job.location is None:
         raise ValueError(f"job {job.name} has no location")
     to_job, from_job = state._travel(job.location)
     tin = to_job[state.loc_from]
     tout = from_job[state.loc_to]
-    arr = state.dep + tin
     s_j = job.service_s
-    n_pos = len(arr)
     unreachable = (tin >= UNREACHABLE) | (tout >= UNREACHABLE)
-
     wins = sorted(job.windows, key=lambda w: w.start)
-    start = np.full(n_pos, -1, dtype=np.int64)
-    chosen = np.full(n_pos, -1, dtype=np.int64)
-    ok = np.zeros(n_pos, dtype=bool)
-    own_late = np.full(n_pos, _INF, dtype=np.int64)
-    push = np.full(n_pos, _INF, dtype=np.int64)
-    if not wins:
-        start = arr.copy()
-        own_late[:] = 0
-        push = start + s_j + tout - state.ls_next
-        ok = push <= 0
-        chosen[:] = -1
-    else:
-        best_v = np.full(n_pos, _INF, dtype=np.int64)
-        for wi, w in enumerate(wins):
-            st = np.maximum(arr, w.start)
-            late = st + s_j - w.end
-            pw = st + s_j + tout - state.ls_next
-            good = (late <= 0) & (pw <= 0) & ~ok
-            v = np.maximum(late, 0) + np.maximum(pw, 0)
-            better = good | (~ok & (v < best_v))
-            start = np.where(better, st, start)
-            chosen = np.where(better, wi, chosen)
-            own_late = np.where(better, np.maximum(late, 0), own_late)
-            push = np.where(better, pw, push)
-            best_v = np.where(better, v, best_v)
-            ok |= good
+    dep, ws, we, b, ls_next = state.dep, state.brk_ws, state.brk_we, state.brk_b, state.ls_next
+
+    # Option A: the leg's break (if any) before the new job; B: after it.
+    arr_a = np.maximum(dep + tin, ws) + b
+    st_a, ch_a, late_a = _visit(arr_a, wins, s_j)
+    push_a = st_a + s_j + tout - ls_next
+    brk_a = dep - we
+    arr_b = dep + tin
+    st_b, ch_b, late_b = _visit(arr_b, wins, s_j)
+    push_b = np.maximum(st_b + s_j + tout, ws) + b - ls_next
+    brk_b = st_b + s_j - we
+    v_a = late_a + np.maximum(push_a, 0) + np.maximum(brk_a, 0)
+    v_b = late_b + np.maximum(push_b, 0) + np.maximum(brk_b, 0)
+    use_b = (v_b < v_a) | ((v_b == v_a) & (push_b <= push_a))
+    arr = np.where(use_b, arr_b, arr_a)
+    start = np.where(use_b, st_b, st_a)
+    chosen = np.where(use_b, ch_b, ch_a)
+    own_late = np.where(use_b, late_b, late_a)
+    push = np.where(use_b, push_b, push_a)
+    brk_over = np.where(use_b, brk_b, brk_a)
+    ok = np.minimum(v_a, v_b) == 0
     extra = tin + tout - state.t_pp
     work_after = state.tech_work[state.pos_tech] + extra + s_j
     over_work = work_after - state.tech_maxwork[state.pos_tech]
@@ -396,8 +447,9 @@ def _rank(state: DayState, job: Job, limit: int | None) -> list[Candidate]:
     viol = np.where(
         ok,
         0,
-        np.maximum(own_late, 0)
+        own_late
         + np.maximum(push, 0)
+        + np.maximum(brk_over, 0)
         + np.maximum(over_work, 0)
         + unreachable * _INF,
     )
@@ -416,16 +468,47 @@ def _rank(state: DayState, job: Job, limit: int | None) -> list[Candidate]:
         extra=extra[best].tolist(),
         own_late=own_late[best].tolist(),
         push=push[best].tolist(),
+        brk_over=brk_over[best].tolist(),
         over_work=over_work[best].tolist(),
         unreachable=unreachable[best].tolist(),
         wait=wait[best].tolist(),
     )
     at = {t: i for i, t in enumerate(cols.tech)}
-    out = [
-        _candidate(state, job, tid, at.get(ti), cols, wins) for ti, tid in enumerate(state.tech_ids)
+    if limit is None or limit >= len(state.tech_ids):
+        out = [
+            _candidate(state, job, tid, at.get(ti), cols, wins)
+            for ti, tid in enumerate(state.tech_ids)
+        ]
+        out.sort(key=lambda c: (not c.feasible, c.score))
+        return out if limit is None else out[:limit]
+    # Only the best ``limit`` get a sentence: order first, with the same keys.
+    keys = []
+    for ti, tid in enumerate(state.tech_ids):
+        p = at.get(ti)
+        score = _quick_score(state, job, tid, p, cols)
+        keys.append((score is None, score if score is not None else 0.0, ti))
+    keys.sort()
+    return [
+        _candidate(state, job, state.tech_ids[ti], at.get(ti), cols, wins)
+        for _, _, ti in keys[:limit]
     ]
-    out.sort(key=lambda c: (not c.feasible, c.score))
-    return out[:limit] if limit is not None else out
+
+
+def _quick_score(state: DayState, job: Job, tid: str, p: int | None, c: _Cols) -> float | None:
+    """The candidate's score if feasible, else ``None`` (no sentence built)."""
+    if p is None or not c.ok[p]:
+        return None
+    s = state.techs[tid]
+    day = s.day
+    tech = day.technician
+    if not day.available or (job.pinned_to is not None and job.pinned_to != tid):
+        return None
+    for name, level in job.required_skills.items():
+        if tech.skills.get(name, 0) < level:
+            return None
+    if tech.capacity is not None and s.load + job.amount > tech.capacity:
+        return None
+    return c.extra[p] + WAIT_WEIGHT * c.wait[p] + WORKLOAD_WEIGHT * s.work_s
 
 
 @dataclass
@@ -439,6 +522,7 @@ class _Cols:
     extra: list
     own_late: list
     push: list
+    brk_over: list
     over_work: list
     unreachable: list
     wait: list
@@ -485,7 +569,7 @@ def _candidate(
     assert p is not None
     w = wins[int(c.chosen[p])] if wins and c.chosen[p] >= 0 else None
     k = c.node[p]
-    position = s.stop_before[k]
+    position = s.n_fixed + k
     eta, st, ex = c.arr[p], c.start[p], c.extra[p]
     fit = ""
     if c.ok[p]:
@@ -523,16 +607,22 @@ def _candidate(
             f" (earliest arrival {clock(eta)}, would finish {fmt_duration(int(c.own_late[p]))}"
             " late)"
         )
+    elif c.brk_over[p] > 0 and s.leg_brk[k] is not None:
+        fit = "blocks route"
+        brk = s.leg_brk[k]
+        reason = f"would push the {brk.name} out of its window by {fmt_duration(c.brk_over[p])}"
     elif c.push[p] > 0:
         fit = "blocks route"
-        node = s.nodes[s.bind[k + 1]]
+        node = s.bind[k + 1]
         by = int(c.push[p])
         if node == "end":
             reason = f"ends shift at {clock(day.end_time)} before the job could finish"
         elif isinstance(node, Break):
             reason = f"would push the {node.name} out of its window by {fmt_duration(by)}"
-        else:
+        elif isinstance(node, Job):
             reason = f"would make {node.name} late by {fmt_duration(by)}"
+        else:
+            reason = "does not fit the route"
     elif c.over_work[p] > 0:
         reason = (
             f"would exceed the {fmt_duration(tech.max_work_s or 0)} max working time by"

@@ -5,6 +5,8 @@
   (lowest priority, then the one saving the most work) until they fit.
 * :func:`insert_unassigned`: jobs left over (by the cap above, or by a short
   time limit) are offered to the insertion evaluator, most urgent first.
+* :func:`make_room_for_emergencies`: an emergency still left out bumps one
+  less urgent job from a capable technician's route when that makes it fit.
 """
 
 from __future__ import annotations
@@ -113,3 +115,51 @@ def _insertion_points(elements: list, idx: int) -> list[int]:
         i -= 1
         points.append(i)
     return points
+
+
+def make_room_for_emergencies(
+    problem: Problem,
+    days: dict[str, TechDay],
+    table: TravelTable,
+    routes: Sequence[Route],
+    pending: Sequence[Job],
+    *,
+    max_technicians: int = 5,
+) -> tuple[list[Route], list[Job]]:
+    """Bump less urgent work to place emergencies VROOM's search left out.
+
+    For each unassigned emergency, the nearest capable technicians (by the
+    insertion evaluator's order) are tried: drop one lower-priority job from
+    their route (lowest priority first) and insert the emergency wherever the
+    re-timed route is feasible. Returns the routes and the jobs now off any
+    route, which the caller offers to :func:`insert_unassigned` again.
+    """
+    jobs = {j.id: j for j in problem.jobs}
+    current = {r.technician_id: r for r in routes}
+    bumped: list[Job] = []
+    for em in (j for j in pending if j.priority == "emergency" and j.fixed is None):
+        state = DayState(problem, list(current.values()), days=days, table=table)
+        capable = [c for c in state.rank(em) if c.skill_fit == "ok" and c.position >= 0]
+        placed = False
+        for cand in capable[:max_technicians]:
+            tid = cand.technician_id
+            day = days[tid]
+            elements = route_elements(current[tid], jobs, day)
+            victims = sorted(
+                (e for e in elements if isinstance(e, Job) and e.priority != "emergency"),
+                key=lambda e: -_RANK[e.priority],
+            )
+            for victim in victims:
+                rest = [e for e in elements if e is not victim]
+                for at in range(len(rest) + 1):
+                    timed = schedule(day, [*rest[:at], em, *rest[at:]], table)
+                    if timed.feasible:
+                        current[tid] = timed.route
+                        bumped.append(victim)
+                        placed = True
+                        break
+                if placed:
+                    break
+            if placed:
+                break
+    return [current[r.technician_id] for r in routes], bumped

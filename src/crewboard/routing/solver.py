@@ -19,6 +19,8 @@ How the field-service rules map onto VROOM (see ``docs/solver-format.md``):
   anything else. ``emergency=100, high=3, normal=2, low=1``: an emergency
   outweighs fifty normal jobs, so it is only dropped when no capable
   technician can reach it; a high job outweighs one normal job but not two.
+  Should the search still leave an emergency out, the repair bumps one less
+  urgent job from a capable technician's route when that makes it fit.
 * **Max working time**: VROOM's ``max_travel_time`` caps driving only, so it is
   set as a relaxation (driving <= work) and the real cap, driving plus
   service, is enforced after solving by dropping the least important jobs
@@ -360,7 +362,11 @@ def solve(problem: Problem, initial: Plan | None = None) -> Plan:
         For malformed data (see :func:`validate_problem`).
     """
     from crewboard.routing.reasons import explain_unassigned
-    from crewboard.routing.repair import enforce_max_work, insert_unassigned
+    from crewboard.routing.repair import (
+        enforce_max_work,
+        insert_unassigned,
+        make_room_for_emergencies,
+    )
 
     validate_problem(problem)
     inp, model = _build(problem, initial)
@@ -383,6 +389,14 @@ def solve(problem: Problem, initial: Plan | None = None) -> Plan:
         routes = insert_unassigned(problem, model.days, model.table, routes, pending)
         assigned = {s.job_id for r in routes for s in r.stops}
         pending = [j for j in problem.jobs if j.id not in assigned]
+        if any(j.priority == "emergency" and j.fixed is None for j in pending):
+            routes, bumped = make_room_for_emergencies(
+                problem, model.days, model.table, routes, pending
+            )
+            if bumped:
+                routes = insert_unassigned(problem, model.days, model.table, routes, bumped)
+            assigned = {s.job_id for r in routes for s in r.stops}
+            pending = [j for j in problem.jobs if j.id not in assigned]
     plan_routes = tuple(routes)
     unassigned = tuple(
         explain_unassigned(

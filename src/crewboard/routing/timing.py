@@ -10,8 +10,7 @@ other:
 * time off touching the start or the end of the day shortens it; time off in
   the middle becomes a break with a zero-length window (it must happen then);
 * a break starts at the earliest moment its window allows after the previous
-  visit ends, possibly during the drive to the next one (VROOM's rule); the
-  insertion evaluator is stricter and treats it as taken at the previous stop;
+  visit ends, possibly during the drive to the next one (VROOM's rule);
 * a job starts at ``max(arrival, window.start)`` in the first of its windows
   that still fits the whole visit.
 """

@@ -85,6 +85,7 @@ def _eta(session: Session, job: Job, now: datetime) -> tuple[datetime | None, di
     started = session.scalar(select(Event.at).where(Event.job_id == job.id,
                                                     Event.action == "job.en_route")
                              .order_by(Event.id.desc()).limit(1))
+    predicted = _predicted(session, job, now)
     if fresh and (started is None or tech.last_seen_at >= started - FRESH_POSITION):  # type: ignore[operator]
         from crewboard.routing.problem import Location
         from crewboard.routing.travel import StraightLineModel
@@ -92,13 +93,26 @@ def _eta(session: Session, job: Job, now: datetime) -> tuple[datetime | None, di
         secs = int(StraightLineModel().table(
             [Location(tech.last_lat, tech.last_lon)],  # type: ignore[arg-type]
             [Location(job.location.lat, job.location.lon)])[0][0])
-        eta = max(now, tech.last_seen_at + timedelta(seconds=secs))  # type: ignore[operator]
+        eta = predicted or max(now, tech.last_seen_at + timedelta(seconds=secs))  # type: ignore[operator]
         position = {"lat": round(tech.last_lat, 5), "lon": round(tech.last_lon, 5),  # type: ignore[arg-type]
                     "at": tech.last_seen_at}
         return eta, position
+    if predicted is not None:
+        return predicted, None
     if job.planned_start is not None and job.planned_start > now:
         return job.planned_start, None
     return None, None
+
+
+def _predicted(session: Session, job: Job, now: datetime) -> datetime | None:
+    """The planning loop's live arrival for this job, when it is fresh."""
+    from crewboard.planning.models import JobEta
+
+    row = session.get(JobEta, job.id)
+    if (row is None or row.technician_id != job.technician_id
+            or now - row.updated_at > FRESH_POSITION):
+        return None
+    return max(now, row.arrival)
 
 
 def tracking_status(session: Session, link: TrackingLink, days_after_close: int,

@@ -51,7 +51,7 @@ def board_page(request: Request, session: DB, actor: MaybeActor) -> Response:
         return RedirectResponse("/tech", status_code=303)
     settings = request.app.state.settings
     return render(request, session, "board.html", actor, readonly=not actor.can_dispatch,
-                  tile_url=getattr(settings, "map_tile_url", None) or "")
+                  tile_url=settings.map_tile_url or "")
 
 
 class MoveIn(BaseModel):

@@ -27,6 +27,6 @@ def webhook_types(message: dict[str, Any]) -> list[str]:
     if action in DIRECT:
         out.append(DIRECT[action])
     if (isinstance(action, str) and action.startswith("job.") and message.get("to")
-            and message.get("from") != message.get("to")):
+            and message.get("from") and message.get("from") != message.get("to")):
         out.append("job.status_changed")
     return out

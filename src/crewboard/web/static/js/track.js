@@ -29,7 +29,7 @@ function render(s) {
   const w = s.job.windows[0];
   const window_ = w ? `${day(w.start)}, ${time(w.start)}–${time(w.end)}` : "to be arranged";
   const tech = s.technician ? `<div class="tech-line">
-      ${s.technician.photo_url ? `<img src="${esc(s.technician.photo_url)}" alt="">` : ""}
+      ${s.technician.photo_url ? `<img src="${esc(s.technician.photo_url)}" alt="" referrerpolicy="no-referrer" onerror="this.remove()">` : ""}
       <div>Your technician: <strong id="tech-first-name">${esc(s.technician.first_name)}</strong></div></div>` : "";
   let live = "";
   if (s.job.status === "en_route") {

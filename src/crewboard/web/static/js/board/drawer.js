@@ -8,6 +8,10 @@ import { TERMINAL, dayTime, el, hhmm, initials, label, minutes, techColor, windo
 const drawer = () => document.getElementById("drawer");
 const body = () => document.getElementById("drawer-body");
 let historySeq = 0;
+let historyCache = { key: "", node: null };
+
+/** A live event touched the open job: its history may have grown. */
+export function invalidateHistory() { historyCache = { key: "", node: null }; }
 
 export function closeDrawer() {
   drawer().hidden = true;
@@ -100,9 +104,17 @@ export function showJob(jobId) {
     el("h3", {}, "History"),
     hist));
   open();
+  // Redraws come with every live update: fetch the history again only when the job changed.
+  const key = `${job.id}:${job.version}:${job.updated_at}`;
+  if (historyCache.key === key && historyCache.node) {
+    hist.replaceChildren(historyCache.node);
+    return;
+  }
   const mine = ++historySeq;
   get(`/jobs/${job.id}/history`).then((h) => {
-    if (mine === historySeq) hist.replaceChildren(historyList(h));
+    if (mine !== historySeq) return;
+    historyCache = { key, node: historyList(h) };
+    hist.replaceChildren(historyCache.node);
   }).catch((err) => { if (mine === historySeq) hist.replaceChildren(el("p", { class: "error" }, err.message)); });
 }
 

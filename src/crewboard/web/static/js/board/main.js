@@ -3,7 +3,7 @@
 
 import { ApiError, get, post } from "../api.js";
 import { bookJob, cancelJob, dispatchJob, hooks, optimize, suggest, undo } from "./actions.js";
-import { closeDrawer, showJob, showTech } from "./drawer.js";
+import { closeDrawer, invalidateHistory, showJob, showTech } from "./drawer.js";
 import { renderExceptions } from "./exceptions.js";
 import { installMap, renderMap } from "./map.js";
 import { installQueue, renderFilterChoices, renderQueue } from "./queue.js";
@@ -139,6 +139,7 @@ function onEvent(ev) {
   try { msg = JSON.parse(ev.data); } catch { return; }
   const type = msg.type || ev.type;
   if (type.startsWith("job.") && msg.job_id) {
+    if (msg.job_id === state.selectedJob) invalidateHistory();
     if (state.jobs.has(msg.job_id)) refreshJob(msg.job_id);
     scheduleRefresh(250);
   } else if (type === "technician.location") {

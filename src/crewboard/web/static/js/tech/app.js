@@ -16,7 +16,7 @@ import {
 
 const $ = (sel) => document.querySelector(sel);
 const state = {
-  me: null, day: null, board: {}, seen: null, open: new Set(), queue: [],
+  me: null, day: null, board: {}, seen: null, open: new Set(), queue: [], applied: {},
   notices: [], refreshTimer: null, live: null,
 };
 const EFFECT = { accept: "accepted", "start-travel": "en_route", arrive: "on_site",
@@ -104,7 +104,16 @@ async function refresh() {
                                                      headers: { Accept: "application/json" } });
     if (reply.status === 401) return signedOut();
     if (!reply.ok) return;
-    state.day = await reply.json();
+    const day = await reply.json();
+    // an answer that left the server before our last applied action is older
+    // than what that action returned: keep the newer copy of those jobs
+    for (const d of day.days) {
+      d.stops = d.stops.map((s) => {
+        const mine = state.applied[s.id];
+        return mine && mine.version > s.version ? { ...s, ...mine } : s;
+      });
+    }
+    state.day = day;
     await db.kvSet("day", state.day);
     await loadBoard();
     $("#updated").textContent = `Updated ${new Date().toLocaleTimeString([], {
@@ -303,8 +312,14 @@ function card(s, n, date, dayIndex) {
   const hl = (f) => (change.fields.includes(f) ? " hl" : "");
   const closed = ["completed", "incomplete", "cancelled"].includes(s.status);
   const plan = state.board[s.id];
-  const eta = dayIndex === 0 && plan?.eta && !closed && !["on_site"].includes(s.status)
-    ? ` · <span class="eta">ETA ${esc(hhmm(plan.eta))}</span>` : "";
+  let eta = "";
+  if (dayIndex === 0 && plan?.eta && !closed && s.status !== "on_site") {
+    const late = Math.round((new Date(plan.eta) - new Date(s.planned_start)) / 60000);
+    if (s.status === "en_route" || late > 5) {
+      eta = ` · <span class="eta${late > 5 ? " late" : ""}" data-testid="eta">ETA ${esc(hhmm(plan.eta))}${
+        late > 5 ? ` (${late} min late)` : ""}</span>`;
+    }
+  }
   const windows = s.windows.map((w) => `${hhmm(w.start)}–${hhmm(w.end)}`).join(", ");
   const pend = s.pending.filter((e) => e.state === "waiting")
     .map((e) => `${ACTION_LABELS[e.action]} ${hhmm(e.body.at)}`);
@@ -313,7 +328,7 @@ function card(s, n, date, dayIndex) {
   const phone = s.contact_phone || s.customer_phone;
   const changed = change.isNew || change.fields.length;
   const head = `<div class="stop-head" data-toggle="${s.id}">
-      <div class="stop-num">${closed ? "✓" : n}</div>
+      <div class="stop-num">${n}</div>
       <div><div class="stop-title">${esc(s.customer_name)}
         ${change.isNew ? `<span class="badge-new">New</span>` : change.fields.length ? `<span class="badge-new">Changed</span>` : ""}</div>
         <div class="stop-time${hl("planned_start")}">${esc(hhmm(s.planned_start))}–${esc(hhmm(s.planned_end))}${eta}</div>
@@ -341,8 +356,8 @@ function card(s, n, date, dayIndex) {
       <dt>Job</dt><dd class="${hl("job_type")}${hl("priority")}">${esc(s.ref)} · ${esc(s.job_type || "job")}${s.priority !== "normal" ? ` · <strong>${esc(s.priority)}</strong>` : ""}</dd>
       <dt>Appointment window</dt><dd class="${hl("windows")}">${esc(windows || "—")}</dd>
       <dt>Customer</dt><dd class="${hl("contact_name")}${hl("contact_phone")}">${esc(s.contact_name || s.customer_name)}
-        ${phone ? `<br><a href="${esc(telLink(phone))}" data-testid="call">📞 ${esc(phone)}</a>` : ""}</dd>
-      <dt>Address</dt><dd class="${hl("address")}"><a href="${esc(mapsLink(s))}" data-testid="map">📍 ${esc(s.address)}</a>
+        ${phone ? `<br><a href="${esc(telLink(phone))}" data-testid="call" class="link-btn">Call ${esc(phone)}</a>` : ""}</dd>
+      <dt>Address</dt><dd class="${hl("address")}"><a href="${esc(mapsLink(s))}" data-testid="map" class="link-btn">Navigate</a> ${esc(s.address)}
         <br><a class="small" href="${esc(webMapsLink(s))}" target="_blank" rel="noopener">open in web maps</a></dd>
       <dt>Access and route notes</dt><dd class="${hl("access_notes")}">${esc(access || "—")}</dd>
       <dt>Problem</dt><dd class="${hl("description")}">${esc(s.description || "—")}</dd>
@@ -501,6 +516,7 @@ async function onQueue(type, detail) {
   state.queue = await queue.entries();
   if (type === "applied" && detail.entry.kind === "action" && state.day) {
     const job = detail.body && (detail.body.job || detail.body);
+    state.applied[job.id] = job;
     for (const d of state.day.days) {
       const i = d.stops.findIndex((s) => s.id === job.id);
       if (i >= 0) d.stops[i] = { ...d.stops[i], ...job };
@@ -565,5 +581,5 @@ function setupFooter() {
   };
 }
 
-window.crewboardTech = { state, queue, flush: queue.flush, refresh, reportLocation: location.report };
+window.crewboardTech = { state, queue, db, flush: queue.flush, refresh, reportLocation: location.report };
 start();

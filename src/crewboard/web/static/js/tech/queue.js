@@ -19,7 +19,7 @@ export function newKey(prefix = "k") {
 export function onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 const DEBUG = localStorage.getItem("cb.debug") === "1";
 function emit(type, detail) {
-  if (DEBUG) console.log("queue", type, JSON.stringify(detail && (detail.entry || detail)).slice(0, 200));
+  if (DEBUG) console.log("queue", type, String(JSON.stringify(detail && (detail.entry || detail))).slice(0, 200));
   for (const fn of listeners) fn(type, detail);
 }
 

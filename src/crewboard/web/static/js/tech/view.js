@@ -33,7 +33,7 @@ export function minutesBetween(a, b) {
 
 export const STATUS = {
   unscheduled: "Unscheduled", scheduled: "Scheduled", assigned: "Planned",
-  dispatched: "New", accepted: "Accepted", en_route: "On my way", on_site: "On site",
+  dispatched: "To accept", accepted: "Accepted", en_route: "On my way", on_site: "On site",
   completed: "Completed", incomplete: "Not completed", cancelled: "Cancelled",
 };
 

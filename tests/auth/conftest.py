@@ -1,0 +1,3 @@
+"""Fixtures for auth tests."""
+
+from tests.api.hashing import cheap_password_hashing  # noqa: F401

@@ -1,0 +1,3 @@
+"""Fixtures for events tests."""
+
+from tests.api.hashing import cheap_password_hashing  # noqa: F401
