@@ -183,7 +183,7 @@ def test_malformed_json_body(client: TestClient, admin: Any, body: str) -> None:
 
 @pytest.mark.parametrize("path", [
     "/jobs/99999999999999999999", "/jobs/9999999999", "/jobs?offset=99999999999999999999",
-    "/jobs?q=J-99999999999999999999", "/jobs?technician_id=99999999999999999999",
+"/jobs?technician_id=99999999999999999999",
     "/customers/99999999999999999999", "/technicians/99999999999999999999",
     "/users/99999999999999999999", "/job-types/99999999999999999999",
 ])

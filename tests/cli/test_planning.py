@@ -28,6 +28,25 @@ def test_optimize_proposes_then_applies(world: World, monkeypatch: pytest.Monkey
         assert s.get(Job, job).technician_id == tech
 
 
+def test_export_problem_then_solve_reproduces_the_plan(world: World, tmp_path,  # type: ignore[no-untyped-def]
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.setenv("CREWBOARD_DATABASE_URL", world.db.url)
+    world.tech("Dana Kim")
+    world.job(windows=[("09:00", "11:00")])
+    problem, plan = tmp_path / "day.json", tmp_path / "plan.json"
+    runner = CliRunner()
+    out = runner.invoke(app, ["optimize", "--date", DAY.isoformat(), "--time-limit", "1",
+                              "--export-problem", str(problem)])
+    assert out.exit_code == 0, out.output
+    solved = runner.invoke(app, ["solve", str(problem), "--time-limit", "1", "-o", str(plan)])
+    assert solved.exit_code == 0, solved.output
+    result = json.loads(plan.read_text())
+    assert result["violations"] == []
+    assert [len(r["stops"]) for r in result["routes"]] == [1]
+
+
 def test_optimize_rejects_a_bad_date(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CREWBOARD_DATABASE_URL", world.db.url)
     result = CliRunner().invoke(app, ["optimize", "--date", "June 4"])

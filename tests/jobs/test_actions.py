@@ -391,7 +391,13 @@ def test_transition_writes_exactly_its_event(bare: World, state: JobStatus, call
                                              action: str, to_state: str,
                                              reason: str | None, data: dict) -> None:
     placed = place(bare, state)
-    e = _one(_new_events(bare, placed.job_id, lambda s, j: call(s, j, placed)))
+    events = _new_events(bare, placed.job_id, lambda s, j: call(s, j, placed))
+    if action == "job.reassigned":  # the technician who lost the job hears it too
+        removed = events.pop()
+        assert (removed.action, removed.entity_type, removed.entity_id,
+                removed.technician_id) == ("technician.job_removed", "technician",
+                                           placed.tech_id, placed.tech_id)
+    e = _one(events)
     assert (e.action, e.from_state, e.to_state) == (action, state.value, to_state)
     assert (e.actor_name, e.actor_user_id, e.reason) == ("Office Olga", None, reason)
     assert (e.entity_type, e.entity_id, e.job_id) == ("job", placed.job_id, placed.job_id)

@@ -232,6 +232,9 @@ def test_search_q(board: dict[str, Any]) -> None:
     assert _ids(api.get(f"/jobs?q={ids['queue']}")) == [ids["queue"]]
     assert _ids(api.get("/jobs?q=nobody")) == []
     assert api.get("/jobs?q=%25").status_code == 200  # a bare % must not crash
+    # a phone number or a huge J-number is searched as text, not refused
+    assert _ids(api.get("/jobs?q=3125550100")) == []
+    assert _ids(api.get("/jobs?q=J-99999999999999999999")) == []
 
 
 def test_filter_customer_job_type_and_archived(world: World) -> None:

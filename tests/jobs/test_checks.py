@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import SYSTEM, Role
+from crewboard.errors import ValidationFailed
 from crewboard.events.models import Event
 from crewboard.jobs import actions as A
 from crewboard.jobs.checks import AssignmentRefused, Finding, check_assignment
@@ -221,10 +222,11 @@ def test_override_without_reason_is_refused(bare: World) -> None:
         j, t = s.get(Job, job), s.get(Technician, tech)
         assert j is not None and t is not None
         for reason in (None, " "):
-            with pytest.raises(Exception) as err:
+            with pytest.raises(ValidationFailed) as err:
                 A.do_assign_job(s, SYSTEM, j, t, at("09:00"), override=True,
                                 override_reason=reason)
-            assert getattr(err.value, "code", None) == "override_reason_required"
+            assert err.value.code == "override_reason_required"
+            assert err.value.field == "override_reason"
 
 
 def test_override_with_reason_is_recorded(bare: World) -> None:

@@ -89,9 +89,9 @@ def test_history_route_end_to_end(world: World) -> None:
     assert h["outcome"]["status"] == "incomplete" and h["outcome"]["note"] == "valve"
     actions = [e["action"] for e in h["events"]]
     assert actions == ["job.created", "job.assigned", "job.rescheduled", "job.reassigned",
-                       "job.dispatched", "job.accepted", "job.delay_reported", "job.note",
-                       "job.en_route", "job.arrived", "job.incomplete",
-                       "job.follow_up_created"]
+                       "technician.job_removed", "job.dispatched", "job.accepted",
+                       "job.delay_reported", "job.note", "job.en_route", "job.arrived",
+                       "job.incomplete", "job.follow_up_created"]
     # the technician now holding the job reads the same history
     assert me.get(f"/jobs/{job}/history").json()["events"] == h["events"]
 

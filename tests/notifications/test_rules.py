@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from crewboard.auth.actor import SYSTEM
+from crewboard.auth.actor import SYSTEM, Role
 from crewboard.jobs import actions as A
 from crewboard.jobs.models import Job
 from crewboard.notifications.rules import queue_delay_alert, queue_on_my_way, send_reminders
@@ -208,7 +208,7 @@ def test_reminders_the_day_before_once_per_job(env: Env) -> None:
 def test_rules_per_company_and_job_type(env: Env) -> None:
     plain = env.world.job_type("plain")
     quiet = env.world.job_type("quiet")
-    admin = env.world.api(__import__("crewboard.auth.actor", fromlist=["Role"]).Role.admin)
+    admin = env.world.api(Role.admin)
     reply = admin.patch("/notifications/settings", json={
         "rules": {"booking_confirmation": {"sms": False}},
         "job_type_rules": {str(quiet): {"booking_confirmation": {"email": False}}}})

@@ -158,3 +158,13 @@ def test_unreadable_and_invalid_json(tmp_path):
         load_problem(bad)
     with pytest.raises(ProblemError, match="problem must be a JSON object"):
         load_problem([])  # type: ignore[arg-type]
+
+
+def test_dump_problem_round_trips() -> None:
+    from crewboard.routing.io import dump_problem
+
+    problem = load_problem(EXAMPLE)
+    again = load_problem(dump_problem(problem))
+    assert again.technicians == problem.technicians
+    assert again.jobs == problem.jobs
+    assert again.origin == problem.origin and again.options == problem.options

@@ -146,7 +146,8 @@ def test_skill_mismatch_is_refused_with_the_reason_then_overridden(
     page.fill("#callout-reason", "sick")
     page.click("#callout-go")
     page.wait_for_selector(f'.tl-lane[data-tech="{ravi}"] .absence.call_out')
-    affected = page.locator("dialog[open] li").count()
+    page.wait_for_selector("dialog[open] ul.diff li")
+    affected = page.locator("dialog[open] ul.diff li").count()
     assert affected == 3  # ravi1, ravi2 and the overridden gas job
     shot(page, "board-callout")
     page.click("dialog[open] >> text=Move them to the queue")

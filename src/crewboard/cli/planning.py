@@ -24,6 +24,8 @@ def optimize(day: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, compan
              technician: Annotated[list[int] | None, typer.Option(
                  help="only these technicians (re-sequence); repeatable")] = None,
              time_limit: Annotated[float, typer.Option(help="solver seconds")] = 2.0,
+             export_problem: Annotated[Path | None, typer.Option(
+                 help="also write the day as a problem file (for `crewboard solve`)")] = None,
              db: DbOption = None) -> None:
     """Propose the day's best plan; with --apply, carry it out through the audit trail."""
     try:
@@ -39,6 +41,8 @@ def optimize(day: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, compan
                                        time_limit_s=time_limit)
             payload = proposal.payload
             applied = do_apply_plan(session, SYSTEM, proposal) if apply else None
+            if export_problem is not None:
+                _export(session, when, technician, export_problem)
     except DomainError as exc:
         raise fail(exc) from None
     _print_proposal(proposal.id, payload)
@@ -46,6 +50,17 @@ def optimize(day: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, compan
         console.print(f"[green]applied {applied} change(s)[/green]")
     else:
         console.print(f"proposal {proposal.id}; run again with --apply to carry it out")
+
+
+def _export(session: object, when: date, technicians: list[int] | None, path: Path) -> None:
+    from crewboard.planning.loader import load_day
+    from crewboard.routing.io import dump_problem
+
+    ctx = load_day(session, when, technician_ids=technicians,  # type: ignore[arg-type]
+                   include_unassigned=technicians is None)
+    path.write_text(json.dumps(dump_problem(ctx.problem), indent=2) + "\n")
+    console.print(f"problem written to {path} ({len(ctx.problem.jobs)} jobs, "
+                  f"{len(ctx.problem.technicians)} technicians)")
 
 
 def _print_proposal(ident: int, payload: dict) -> None:

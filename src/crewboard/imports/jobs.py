@@ -63,7 +63,7 @@ class JobRows(RowImporter):
     def _job_values(self, row: Row) -> dict[str, Any]:
         values: dict[str, Any] = {**pick(row, *TEXT_FIELDS), "source": Source.import_}
         if row.get("priority") is not None:
-            values["priority"] = row.text("priority").strip().lower()  # type: ignore[union-attr]
+            values["priority"] = (row.text("priority") or "").strip().lower()
         if row.get("duration_min") is not None:
             values["duration_min"] = parse_minutes(row.get("duration_min"), "duration_min")
         if row.get("required_skills") is not None:

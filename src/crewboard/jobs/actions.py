@@ -317,6 +317,11 @@ def do_reassign_job(session: Session, actor: Actor, job: Job, tech: Technician,
     session.refresh(job, ["technician"])
     _move(session, actor, job, "reassign", JobStatus.assigned, event="job.reassigned",
           reason=reason or override_reason, data=data)
+    # as on unassign, the technician who lost the job must hear about it (their stream
+    # only carries events with their technician_id)
+    old = data["from_technician_id"]
+    record_event(session, actor, "technician.job_removed", "technician", old,
+                 job_id=job.id, technician_id=old)
     return Placement(job, [f for f in findings if not f.hard])
 
 

@@ -83,7 +83,8 @@ def jobs_query(actor: Actor, tz: ZoneInfo, *, day: date | None = None,
             Job.customer_id.in_(select(Customer.id).where(func.lower(Customer.name).like(like))),
             Job.location_id.in_(select(ServiceLocation.id)
                                 .where(func.lower(ServiceLocation.address).like(like))),
-            Job.id == (int(number) if number.isdigit() else -1)))
+            # a long digit string (a phone number) is no job number: ids are 32-bit
+            Job.id == (int(number) if number.isdigit() and len(number) <= 9 else -1)))
     return stmt
 
 

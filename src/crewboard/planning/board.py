@@ -32,6 +32,7 @@ def board_day(session: Session, actor: Actor, day: date,
                    include_unassigned=only is None)
     plan = current_plan(ctx)
     preds = predictions(ctx, plan)
+    now_status = statuses(ctx)  # once: it reads every job
     company = get_company(session)
     jobs = list(session.scalars(jobs_query(actor, ctx.tz, day=day)).unique())
     if only is None:
@@ -43,7 +44,8 @@ def board_day(session: Session, actor: Actor, day: date,
         "date": day.isoformat(), "timezone": company.timezone,
         "day_start": company.day_start, "day_end": company.day_end,
         "now": (ctx.now or now or datetime.now(ctx.tz)).isoformat(),
-        "technicians": [_technician(ctx, plan, preds, t) for t in ctx.technicians.values()],
+        "technicians": [_technician(ctx, plan, preds, t, now_status)
+                        for t in ctx.technicians.values()],
         "jobs": [read_job(j, actor).model_dump(mode="json") for j in jobs],
         "kpis": dict(plan.kpis),
         "exceptions": exceptions(ctx, preds, jobs) if only is None else [],
@@ -54,7 +56,8 @@ def _iso(ctx: DayContext, seconds: int | None) -> str | None:
     return ctx.to_time(seconds).isoformat() if seconds is not None else None
 
 
-def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: Technician) -> dict[str, Any]:
+def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: Technician,
+                now_status: dict) -> dict[str, Any]:
     key = tech_key(tech.id)
     route = plan.route_of(key)
     pred = preds.get(key)
@@ -71,7 +74,7 @@ def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: Technician) -> d
             "predicted_late_s": live.late_s if live else None})
     day_start, day_end = (local_at(ctx.tz, ctx.day, "00:00"),
                           local_at(ctx.tz, ctx.day, "23:59"))
-    status = statuses(ctx).get(key)
+    status = now_status.get(key)
     return {
         "id": tech.id, "name": tech.name, "photo_url": tech.photo_url,
         "skills": tech.skill_levels(), "equipment": list(tech.equipment),

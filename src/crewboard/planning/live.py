@@ -16,12 +16,15 @@ def statuses(ctx: DayContext) -> dict[str, TechStatus]:
         return {}
     now = ctx.to_seconds(ctx.now)
     out: dict[str, TechStatus] = {}
+    under_way: dict[int, object] = {}  # one pass over the jobs, not one per technician
+    for j in ctx.jobs.values():
+        if j.status in (JobStatus.on_site, JobStatus.en_route) and j.technician_id is not None:
+            under_way.setdefault(j.technician_id, j)
     for key, tech in ctx.technicians.items():
         fresh = (tech.last_seen_at is not None and tech.last_lat is not None
                  and ctx.now - tech.last_seen_at <= FRESH_POSITION)
         where = rp.Location(tech.last_lat, tech.last_lon) if fresh else None  # type: ignore[arg-type]
-        current = next((j for j in ctx.jobs.values() if j.technician_id == tech.id
-                        and j.status in (JobStatus.on_site, JobStatus.en_route)), None)
+        current = under_way.get(tech.id)
         if current is not None and current.status is JobStatus.on_site:
             since = ctx.to_seconds(current.arrived_at) if current.arrived_at else None
             out[key] = TechStatus("on_site", now, job_key(current.id), since=since)

@@ -81,9 +81,13 @@ def load_day(session: Session, day: date, *, now: datetime | None = None,
     ctx_jobs = {job_key(j.id): j for j in jobs}
     ctx_techs = {tech_key(t.id): t for t in techs}
     origin_s = lambda dt: int((dt - origin).total_seconds())  # noqa: E731
+    on_site: dict[int, Job] = {}  # one pass over the jobs, not one per technician
+    for j in jobs:
+        if j.status is JobStatus.on_site and j.technician_id is not None:
+            on_site.setdefault(j.technician_id, j)
     problem = rp.Problem(
         origin=origin,
-        technicians=[_technician(t, tz, day, origin_s, now if same_day else None, jobs)
+        technicians=[_technician(t, tz, day, origin_s, now if same_day else None, on_site)
                      for t in techs],
         jobs=[routing_job(j, origin_s, set(ctx_techs)) for j in jobs],
         options=options or rp.Options(),
@@ -115,7 +119,7 @@ def _jobs(session: Session, tz: ZoneInfo, day: date, same_day: bool,
 
 
 def _technician(tech: Technician, tz: ZoneInfo, day: date, secs, now: datetime | None,  # type: ignore[no-untyped-def]
-                jobs: list[Job]) -> rp.Technician:
+                on_site_jobs: dict[int, Job]) -> rp.Technician:
     shift = next((s for s in tech.shifts if s.weekday == day.weekday()), None)
     if shift is None:  # not working today: an empty shift keeps pinned jobs explainable
         start = end = secs(local_at(tz, day, "00:00"))
@@ -139,8 +143,7 @@ def _technician(tech: Technician, tz: ZoneInfo, day: date, secs, now: datetime |
         fresh = tech.last_seen_at is not None and now - tech.last_seen_at <= FRESH_POSITION
         if fresh:
             current = rp.Location(tech.last_lat, tech.last_lon)  # type: ignore[arg-type]
-        on_site = next((j for j in jobs if j.technician_id == tech.id
-                        and j.status is JobStatus.on_site), None)
+        on_site = on_site_jobs.get(tech.id)
         if on_site is not None:
             current = rp.Location(on_site.location.lat, on_site.location.lon)
     if end <= start:

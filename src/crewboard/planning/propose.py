@@ -18,7 +18,7 @@ from crewboard.planning.models import PlanProposal
 from crewboard.routing import Options, ProblemError, solve
 from crewboard.routing.eta import eta_changes
 from crewboard.routing.plan import Plan
-from crewboard.routing.replan import REPLAN_TIME_LIMIT_S, replan
+from crewboard.routing.replan import replan
 from crewboard.technicians.models import Technician
 
 MOVE_THRESHOLD_S = 60
@@ -44,7 +44,8 @@ def do_propose_plan(session: Session, actor: Actor, day: date, *,
     before = current_plan(ctx)
     try:
         if ctx.now is not None:  # the day is under way: a fast warm-started re-plan
-            after = replan(ctx.problem, before, time_limit_s=time_limit_s or REPLAN_TIME_LIMIT_S)
+            after = (replan(ctx.problem, before) if time_limit_s is None
+                     else replan(ctx.problem, before, time_limit_s=time_limit_s))
         else:
             after = solve(ctx.problem, initial=before)
     except ProblemError as exc:

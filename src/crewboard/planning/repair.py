@@ -12,13 +12,12 @@ from crewboard.jobs import actions as jobs
 from crewboard.jobs.kinds import JobStatus
 from crewboard.jobs.models import Job
 from crewboard.planning.current import current_plan
-from crewboard.planning.loader import DayContext, key_id, load_day
+from crewboard.planning.loader import DayContext, key_id, load_day, tech_key
 from crewboard.planning.suggest import suggest
-from crewboard.routing import Options, solve
 from crewboard.routing.eta import Prediction, predict_plan
+from crewboard.routing.replan import replan
 from crewboard.technicians.models import Technician
 
-RESEQUENCE_LIMIT_S = 0.5
 MOVE_THRESHOLD_S = 60
 
 
@@ -57,10 +56,9 @@ def _resequence(session: Session, technician_id: int, now: datetime) -> dict[str
     from crewboard.planning.live import statuses
 
     ctx = load_day(session, _day(session, now), now=now, technician_ids=[technician_id],
-                   include_unassigned=False,
-                   options=Options(time_limit_s=RESEQUENCE_LIMIT_S))
+                   include_unassigned=False)
     before = current_plan(ctx)
-    after = solve(ctx.problem, initial=before)
+    after = replan(ctx.problem, before, technician_id=tech_key(technician_id))
     if after.unassigned:
         return None  # a re-sequence that drops a job is no repair
     pred = predict_plan(ctx.problem, after, statuses(ctx))

@@ -414,3 +414,65 @@ def solve_file(path: str | Path, time_limit: float | None = None) -> dict[str, A
     out = dump_plan(plan)
     out["violations"] = check_plan(problem, plan)
     return out
+
+
+def _loc(loc: Location | None) -> list[float] | None:
+    return [loc.lat, loc.lon] if loc is not None else None
+
+
+def _windows(origin: datetime, windows: Any) -> list[dict[str, str]]:
+    return [{"start": _iso(origin, w.start), "end": _iso(origin, w.end)} for w in windows]
+
+
+def dump_problem(problem: Problem) -> dict[str, Any]:
+    """A problem as a JSON-ready dict that :func:`load_problem` reads back.
+
+    This is how a real day is shared in a bug report: ``crewboard optimize
+    --export-problem`` writes it, ``crewboard solve`` reproduces the plan.
+    Only the straight-line travel model is written; a road-network model is
+    frozen into an explicit matrix by the caller if needed.
+    """
+    o = problem.origin
+    travel = problem.travel
+    inner = getattr(travel, "inner", travel)  # a cache wraps the real model
+    if not isinstance(inner, StraightLineModel):
+        raise ProblemError("bad_field", "only straight-line travel can be written out",
+                           "travel", "model")
+    techs = []
+    for t in problem.technicians:
+        raw: dict[str, Any] = {
+            "id": t.id, "name": t.name, "start": _loc(t.start),
+            "shift": {"start": _iso(o, t.shift_start), "end": _iso(o, t.shift_end)},
+            "skills": dict(t.skills),
+            "breaks": [{"name": b.name, "duration_s": b.duration_s,
+                        "windows": _windows(o, b.windows)} for b in t.breaks],
+            "time_off": _windows(o, t.time_off)}
+        if t.end is not None:
+            raw["end"] = _loc(t.end)
+        for key in ("max_work_s", "capacity"):
+            if getattr(t, key) is not None:
+                raw[key] = getattr(t, key)
+        if t.current_location is not None:
+            raw["current_location"] = _loc(t.current_location)
+        if t.available_from is not None:
+            raw["available_from"] = _iso(o, t.available_from)
+        techs.append(raw)
+    jobs = []
+    for j in problem.jobs:
+        raw = {"id": j.id, "label": j.label, "location": _loc(j.location),
+               "service_s": j.service_s, "windows": _windows(o, j.windows),
+               "required_skills": dict(j.required_skills), "priority": j.priority,
+               "amount": j.amount}
+        if j.pinned_to is not None:
+            raw["pinned_to"] = j.pinned_to
+        if j.fixed is not None:
+            raw["fixed"] = {"technician_id": j.fixed.technician_id,
+                            "start": _iso(o, j.fixed.start)}
+        jobs.append(raw)
+    opts = problem.options
+    return {"format": PROBLEM_FORMAT, "origin": o.isoformat(),
+            "options": {"time_limit_s": opts.time_limit_s, "exploration": opts.exploration,
+                        "threads": opts.threads, "seed": opts.seed, "repair": opts.repair},
+            "travel": {"model": "straight_line", "speed_kmh": inner.speed_kmh,
+                       "detour_factor": inner.detour_factor, "overhead_s": inner.overhead_s},
+            "technicians": techs, "jobs": jobs}

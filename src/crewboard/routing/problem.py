@@ -150,7 +150,8 @@ class Options:
         long before the default 30 s and are then deterministic; a limit that
         is actually reached makes the result depend on machine speed. VROOM's
         construction phase may overrun the limit at exploration 4-5 on large
-        days, so interactive callers use a low level (see ``replan``).
+        days, and a warm start under a tight limit is cut short (VROOM shares
+        the limit among its searches), so interactive callers use ``replan``.
     exploration:
         VROOM exploration level 1-5: higher searches more.
     threads:

@@ -100,8 +100,18 @@ export async function flush() {
   try {
     do {
       again = false;
-      for (const entry of await entries()) {
+      const all = await entries();
+      for (const entry of all) {
         if (entry.state !== "waiting") continue;
+        const blocked = blockedBy(entry, all);
+        if (blocked) {
+          entry.state = "refused";
+          entry.error = { status: 0, code: "upload_refused", message:
+            `A ${blocked.blobKind} for it was not accepted (${blocked.error.message}); nothing was sent.` };
+          await db.queuePut(entry);
+          emit("refused", entry);
+          continue;
+        }
         let result;
         try {
           result = await request(entry);
@@ -136,6 +146,14 @@ export async function flush() {
   } finally {
     running = false;
   }
+}
+
+// A completion is not sent while one of its photos or its signature was refused:
+// the job would close with a proof the server never received.
+function blockedBy(entry, all) {
+  if (entry.kind !== "action" || entry.action !== "complete") return null;
+  const refs = new Set([...(entry.body.photos || []), entry.body.signature_ref].filter(Boolean));
+  return all.find((e) => e.kind === "upload" && e.state === "refused" && refs.has(e.ref)) || null;
 }
 
 function scheduleRetry() {
