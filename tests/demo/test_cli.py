@@ -21,7 +21,7 @@ from crewboard.db import make_engine, make_session_factory, session_scope
 from crewboard.notifications.models import OutboxMessage
 from crewboard.notifications.outbox import notification_settings
 
-SMALL = ["--technicians", "6", "--customers", "40"]
+SMALL = ["--technicians", "3", "--customers", "20"]  # output and refusal, not the board
 
 
 def test_demo_prints_working_logins_and_refuses_a_second_run(

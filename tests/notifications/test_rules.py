@@ -161,7 +161,7 @@ def test_delay_alert_once_per_real_change(env: Env) -> None:
     ]
     for old, new, expected in calls:
         written: list[int] = []
-        _on(env, job_id, lambda s, j, o=old, n=new: written.extend(
+        _on(env, job_id, lambda s, j, o=old, n=new, w=written: w.extend(
             r.id for r in queue_delay_alert(s, j, o, n, "previous job ran long")))
         assert len(written) == expected * 2, (old, new)
     env.deliver()
@@ -252,4 +252,4 @@ def test_a_message_still_waiting_when_the_visit_is_cancelled_is_dropped(env: Env
     env.deliver()
     assert [(r.kind, r.status) for r in env.rows(job_id=job_id, channel="sms")] == [
         ("booking_confirmation", "skipped"), ("cancelled", "sent")]
-    assert [m.body.split(":")[1].split(" ")[3] for m in env.twilio.to(PHONE)] == ["J-%d" % job_id]
+    assert [m.body.split(":")[1].split(" ")[3] for m in env.twilio.to(PHONE)] == [f"J-{job_id}"]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from crewboard.config import Settings, sqlite_url
 from crewboard.errors import DomainError
@@ -30,5 +31,5 @@ def settings_for(db: Path | None) -> Settings:
 
 def fail(exc: DomainError) -> typer.Exit:
     """Print a domain error the way the API would say it, and exit non-zero."""
-    err_console.print(f"[red]error[/red] [{exc.code}] {exc.message}")
+    err_console.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
     return typer.Exit(code=2)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from crewboard.auth.actor import SYSTEM
@@ -93,7 +94,7 @@ def solve(problem: Annotated[Path, typer.Argument(help="problem JSON (docs/solve
     try:
         result = solve_file(problem, time_limit)
     except ProblemError as exc:
-        console.print(f"[red]error[/red] [{exc.code}] {exc.message}")
+        console.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
         raise typer.Exit(code=2) from None
     except (OSError, json.JSONDecodeError) as exc:
         console.print(f"[red]error[/red] cannot read {problem}: {exc}")

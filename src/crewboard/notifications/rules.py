@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
@@ -39,6 +40,7 @@ from crewboard.notifications.recipients import recipient
 from crewboard.notifications.templates import render
 
 _DONE = "crewboard_outbox_done"
+_CFG = "crewboard_notification_settings"
 DEFAULT_DELAY_THRESHOLD_MIN = 15
 ETA_ROUND_MIN = 5
 
@@ -68,6 +70,15 @@ def _template_overrides(session: Session) -> dict[tuple[str, str], dict[str, str
     return cache
 
 
+def _settings_and_tz(session: Session) -> tuple[NotificationSettings, ZoneInfo]:
+    """Read once per transaction (a busy commit may queue many messages)."""
+    cached = session.info.get(_CFG)
+    if cached is None:
+        cached = (notification_settings(session), company_tz(session))
+        session.info[_CFG] = cached
+    return cached
+
+
 # ---------------------------------------------------------------- customer messages
 
 def _address(job: Job, channel: Channel) -> tuple[str | None, bool]:
@@ -87,11 +98,10 @@ def queue_customer_message(session: Session, job: Job, kind: Kind, *,
     written, as ``skipped`` with the reason, so the job shows why nothing went.
     """
     now = now or utcnow()
-    cfg = notification_settings(session)
+    cfg, tz = _settings_and_tz(session)
     channels = channels_for(cfg, kind, job.job_type_id)
     if not channels:
         return []
-    tz = company_tz(session)
     context = {**job_context(session, job, tz), **(extra or {})}
     overrides = _template_overrides(session)
     quiet = None if is_quiet_exempt(cfg, kind.value, Channel.sms.value) else \
@@ -335,7 +345,7 @@ def _outbox_after_rollback(session: Session, _previous: Any) -> None:
 
 def _forget(session: Session) -> None:
     """Per-transaction caches end with the transaction."""
-    for key in (_DONE, "crewboard_templates", "crewboard_webhook_subscriptions"):
+    for key in (_DONE, _CFG, "crewboard_templates", "crewboard_webhook_subscriptions"):
         session.info.pop(key, None)
 
 

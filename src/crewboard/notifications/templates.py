@@ -1,10 +1,11 @@
 """Message templates: built-in defaults, company edits (Jinja2, sandboxed), rendering.
 
-Reasons the office typed (``reason``: why a visit moved, was cancelled or is
-late) are available to templates but not shown by the defaults: they are often
-internal ("J-1041 ran long"). A template sees plain values only (strings, numbers, small dicts), never ORM
+A template sees plain values only (strings, numbers, small dicts), never ORM
 rows; times are already in the company timezone, and the ``local`` filter
-formats any datetime in it (``{{ eta_at | local('%H:%M') }}``).
+formats any datetime in it (``{{ eta_at | local('%H:%M') }}``). Reasons the
+office typed (``reason``: why a visit moved, was cancelled or is late) are
+available but not shown by the defaults: they are often internal ("J-1041 ran
+long").
 """
 
 from __future__ import annotations

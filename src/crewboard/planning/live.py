@@ -4,6 +4,7 @@ means for the rest of their day (ETAs and risks)."""
 from __future__ import annotations
 
 from crewboard.jobs.kinds import JobStatus
+from crewboard.jobs.models import Job
 from crewboard.planning.loader import FRESH_POSITION, DayContext, job_key, tech_key
 from crewboard.routing import problem as rp
 from crewboard.routing.eta import Prediction, TechStatus, predict_plan
@@ -16,7 +17,7 @@ def statuses(ctx: DayContext) -> dict[str, TechStatus]:
         return {}
     now = ctx.to_seconds(ctx.now)
     out: dict[str, TechStatus] = {}
-    under_way: dict[int, object] = {}  # one pass over the jobs, not one per technician
+    under_way: dict[int, Job] = {}  # one pass over the jobs, not one per technician
     for j in ctx.jobs.values():
         if j.status in (JobStatus.on_site, JobStatus.en_route) and j.technician_id is not None:
             under_way.setdefault(j.technician_id, j)

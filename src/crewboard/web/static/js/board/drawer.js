@@ -28,6 +28,12 @@ function dl(rows) {
     !(Array.isArray(v) && !v.length)).map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
 }
 
+/** A titled group of fields, left out when none of them has a value. */
+function group(title, rows) {
+  const list = dl(rows);
+  return list.childElementCount ? [el("h3", {}, title), list] : null;
+}
+
 function yesNo(v) { return v ? "yes" : "no"; }
 
 function actionButtons(job) {
@@ -94,8 +100,7 @@ export function showJob(jobId) {
     dl([["Customer", job.customer_name], ["Contact", job.contact_name], ["Phone", job.contact_phone],
         ["E-mail", job.contact_email], ["Confirmed", yesNo(job.customer_confirmed)],
         ["Coordinates", `${job.lat.toFixed(5)}, ${job.lon.toFixed(5)}`]]),
-    el("h3", {}, "Outcome"),
-    dl([["Proof notes", job.proof_notes], ["Photos", job.proof_photos.length ? `${job.proof_photos.length} photo(s)` : ""],
+    group("Outcome", [["Proof notes", job.proof_notes], ["Photos", job.proof_photos.length ? `${job.proof_photos.length} photo(s)` : ""],
         ["Signed by", job.signed_by], ["Signature", job.signature_ref], ["Reason", job.outcome_reason]]),
     el("h3", {}, "Record"),
     dl([["Source", job.source], ["Billing ref", job.billing_ref], ["Parent job", job.parent_id ? `J-${job.parent_id}` : ""],

@@ -56,8 +56,8 @@ function techHead(tech, jobs) {
          el("span", { class: `status st-${callout ? "called_out" : tech.status || "unknown"}` },
             label(callout ? "called out" : tech.status || ""))),
       el("div", { class: "tech-sub" },
-        skills.slice(0, 2).map(([k]) => el("span", { class: "chip" }, k)),
-        skills.length > 2 ? el("span", { class: "chip more" }, `+${skills.length - 2}`) : null,
+        el("span", { class: "chips" }, skills.slice(0, 2).map(([k]) => el("span", { class: "chip" }, k)),
+           skills.length > 2 ? el("span", { class: "chip more" }, `+${skills.length - 2}`) : null),
         el("span", { class: "load" }, `${done}/${jobs.length}${open.length ? "" : " ✓"} · ${minutes(tech.drive_s)}`))));
 }
 
