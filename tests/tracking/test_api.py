@@ -190,3 +190,28 @@ def test_customer_cannot_act_on_a_closed_visit(world: World) -> None:
     s = world.client.get(f"/track/{token}/status").json()
     assert s["can_request"] is False and s["completion"]["notes"] == "Replaced the valve"
     assert s["completion"]["minutes_on_site"] == 0
+
+
+def test_open_customer_requests_for_the_board(world: World) -> None:
+    from crewboard.tracking.queries import customer_exceptions
+
+    day = field_day(world)
+    token = _link(world, day.jobs[0])
+    world.client.post(f"/track/{token}/confirm")
+    world.client.post(f"/track/{token}/reschedule", json={"note": "after 3pm"})
+
+    def read(s: Any) -> list[dict]:
+        return customer_exceptions(s, [s.get(Job, j) for j in day.jobs])
+
+    found = world.run(read)
+    assert [(x["kind"], x["job_id"]) for x in found] == [("customer_reschedule", day.jobs[0])]
+    assert "after 3pm" in found[0]["message"] and "Ada Lovelace" in found[0]["message"]
+    office = world.api(Role.dispatcher)
+    from tests.web.tech_day import today
+
+    board = office.get(f"/planning/board?date={today().isoformat()}").json()
+    assert any(x["kind"] == "customer_reschedule" and x["job_id"] == day.jobs[0]
+               for x in board["exceptions"])
+    note = office.post(f"/jobs/{day.jobs[0]}/notes", json={"text": "called back"})
+    assert note.status_code == 201
+    assert world.run(read) == []

@@ -86,12 +86,12 @@ def _count(world: World, stmt: Any) -> int:
     return world.run(lambda s: s.scalar(select(func.count()).select_from(stmt.subquery())))
 
 
-def test_a_whole_day_with_two_stops_completed_offline(world: World, live_server: Any,
+def test_a_whole_day_with_two_stops_completed_offline(world: World, live_server: Any, browser: Any,
                                                       tmp_path: Path, app: Any) -> None:
     need_browser(world.db)
     day = field_day(world, job_type_kw={"requires_photo": True, "requires_signature": True})
     first, second, third = day.jobs
-    with phone(live_server.url, init=INIT) as context:
+    with phone(browser, live_server.url, init=INIT) as context:
         page = context.new_page()
         if os.environ.get("DEBUG_BROWSER"):
             page.on("console", lambda m: print("CONSOLE", m.type, m.text))
@@ -171,19 +171,24 @@ def test_a_whole_day_with_two_stops_completed_offline(world: World, live_server:
     pings = _count(world, select(LocationPing).where(LocationPing.technician_id == day.tech_id))
     assert pings >= 4
     tech = world.run(lambda s: s.get(Technician, day.tech_id))
-    assert (tech.last_lat, tech.last_lon) == (41.9, -87.65)
+    last = world.run(lambda s: s.scalars(select(LocationPing).where(
+        LocationPing.technician_id == day.tech_id).order_by(LocationPing.at.desc())).first())
+    assert (tech.last_lat, tech.last_lon, tech.last_seen_at) == (last.lat, last.lon, last.at)
+    assert _count(world, select(LocationPing).where(LocationPing.lat == 41.9,
+                                                    LocationPing.lon == -87.65)) >= 2
     for job_id in day.jobs:
         for action in ("job.accepted", "job.en_route", "job.arrived", "job.completed"):
             assert _count(world, select(Event).where(Event.job_id == job_id,
                                                      Event.action == action)) == 1
 
 
-def test_replayed_and_duplicated_actions_apply_once(world: World, live_server: Any) -> None:
+def test_replayed_and_duplicated_actions_apply_once(world: World, live_server: Any,
+                                                    browser: Any) -> None:
     need_browser(world.db)
     day = field_day(world)
     first = day.jobs[0]
     replays: list[str] = []
-    with phone(live_server.url, init=INIT) as context:
+    with phone(browser, live_server.url, init=INIT) as context:
         page = context.new_page()
         page.on("response", lambda r: replays.append(r.url)
                 if r.headers.get("idempotent-replayed") == "true" else None)
@@ -238,12 +243,12 @@ def test_replayed_and_duplicated_actions_apply_once(world: World, live_server: A
 
 
 def test_refused_actions_are_shown_with_their_reason_and_nothing_is_lost(
-        world: World, live_server: Any, tmp_path: Path) -> None:
+        world: World, live_server: Any, browser: Any, tmp_path: Path) -> None:
     need_browser(world.db)
     day = field_day(world)
     first, second, third = day.jobs
     office = world.api(Role.dispatcher)
-    with phone(live_server.url, init=INIT) as context:
+    with phone(browser, live_server.url, init=INIT) as context:
         page = context.new_page()
         login(page, day.email, day.password)
         page.wait_for_selector("article.stop")

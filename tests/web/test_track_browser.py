@@ -22,7 +22,8 @@ SECRETS = ["Grace Hopper", "Alan Turing", "Lee Park", "Kim", "+13125550199", "+1
            "Technician User"]
 
 
-def test_tracking_page_en_route_then_done(world: World, live_server: Any, app: Any) -> None:
+def test_tracking_page_en_route_then_done(world: World, live_server: Any, app: Any,
+                                          browser: Any) -> None:
     need_browser(world.db)
     day = field_day(world)
     job = day.jobs[0]
@@ -32,7 +33,7 @@ def test_tracking_page_en_route_then_done(world: World, live_server: Any, app: A
     _ping(world, day.tech_id, 41.8801, -87.6301)
     bodies: list[str] = []
     urls: list[str] = []
-    with phone(live_server.url) as context:
+    with phone(browser, live_server.url) as context:
         page = context.new_page()
 
         def keep(response: Any) -> None:

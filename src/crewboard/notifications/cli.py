@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Annotated
 
@@ -15,6 +16,7 @@ notify_app = typer.Typer(help="Customer notifications and the outbox.", no_args_
 app.add_typer(notify_app, name="notify")
 
 
+@contextmanager
 def _factory(db):  # type: ignore[no-untyped-def]
     from crewboard.notifications import rules as _rules  # noqa: F401  (commit hook)
     from crewboard.notifications import runtime
@@ -22,7 +24,11 @@ def _factory(db):  # type: ignore[no-untyped-def]
     settings = settings_for(db)
     upgrade(settings.database_url)
     runtime.configure(settings)
-    return settings, make_session_factory(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    try:
+        yield settings, make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 @notify_app.command("reminders")
@@ -32,8 +38,7 @@ def reminders(day: Annotated[str | None, typer.Option(
     """Queue the day-before reminder for every open job on the day (once per job)."""
     from crewboard.notifications.rules import send_reminders
 
-    settings, factory = _factory(db)
-    with session_scope(factory) as session:
+    with _factory(db) as (_settings, factory), session_scope(factory) as session:
         if day is None:
             when = utcnow().astimezone(company_tz(session)).date() + timedelta(days=1)
         else:
@@ -50,8 +55,8 @@ def deliver(db: DbOption = None) -> None:
     """Deliver every due message now (the server's worker does this continuously)."""
     from crewboard.notifications.outbox import deliver_due
 
-    settings, factory = _factory(db)
-    report = deliver_due(factory, settings=settings)
+    with _factory(db) as (settings, factory):
+        report = deliver_due(factory, settings=settings)
     console.print(f"sent {len(report.sent)}, retrying {len(report.retrying)}, failed "
                   f"{len(report.failed)}, skipped {len(report.skipped)}, held "
                   f"{len(report.held)}")

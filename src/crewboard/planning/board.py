@@ -20,6 +20,7 @@ from crewboard.planning.loader import DayContext, key_id, load_day, tech_key
 from crewboard.routing.plan import Plan
 from crewboard.technicians.kinds import AbsenceKind
 from crewboard.technicians.models import Technician
+from crewboard.tracking.queries import customer_exceptions
 
 QUEUE_LIMIT = 500
 
@@ -48,7 +49,8 @@ def board_day(session: Session, actor: Actor, day: date,
                         for t in ctx.technicians.values()],
         "jobs": [read_job(j, actor).model_dump(mode="json") for j in jobs],
         "kpis": dict(plan.kpis),
-        "exceptions": exceptions(ctx, preds, jobs) if only is None else [],
+        "exceptions": (exceptions(ctx, preds, jobs) + customer_exceptions(session, jobs))
+        if only is None else [],
     }
 
 

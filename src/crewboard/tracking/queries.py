@@ -162,3 +162,37 @@ def tracking_status(session: Session, link: TrackingLink, days_after_close: int,
         out["last_request"] = {"kind": last.action.removeprefix("job.customer_")
                                .removeprefix("requested_"), "at": last.at}
     return out
+
+
+HANDLED_BY = ("job.rescheduled", "job.reassigned", "job.cancelled", "job.note", "job.updated",
+              "job.unassigned", "job.scheduled")
+"""Office actions on a job that count as an answer to a customer's request."""
+
+
+def customer_exceptions(session: Session, jobs: list[Job]) -> list[dict[str, Any]]:
+    """Open customer requests (reschedule / cancel via the tracking page) on ``jobs``,
+    in the board's exception shape; a request is open until the office next acts on
+    the job (reschedule, reassign, cancel, edit or note) or the job closes."""
+    open_jobs = {j.id: j for j in jobs if j.status not in (
+        JobStatus.completed, JobStatus.incomplete, JobStatus.cancelled)}
+    if not open_jobs:
+        return []
+    rows = session.scalars(select(Event).where(
+        Event.job_id.in_(open_jobs), Event.action.in_((*CUSTOMER_EVENTS, *HANDLED_BY)))
+        .order_by(Event.id))
+    pending: dict[int, Event] = {}
+    for e in rows:
+        if e.action in CUSTOMER_EVENTS:
+            if e.action != "job.customer_confirmed":
+                pending[e.job_id] = e  # type: ignore[index]
+        elif e.actor_user_id is not None or not e.actor_name.endswith("(customer)"):
+            pending.pop(e.job_id, None)  # type: ignore[arg-type]
+    out = []
+    for job_id, e in pending.items():
+        job = open_jobs[job_id]
+        kind = "reschedule" if e.action.endswith("reschedule") else "cancel"
+        note = f": \"{e.reason}\"" if e.reason else ""
+        out.append({"kind": f"customer_{kind}", "job_id": job_id,
+                    "technician_id": job.technician_id, "at": e.at.isoformat(),
+                    "message": f"{job.customer.name} asks to {kind} {job.ref}{note}"})
+    return out

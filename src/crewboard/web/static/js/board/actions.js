@@ -105,6 +105,7 @@ export async function placeJob(jobId, techId, startMs, { reason } = {}) {
   try {
     if (techId != null) {
       const dry = await post(`/board/jobs/${jobId}/move`, { ...body, dry_run: true });
+      setPending(jobId, false);  // the card is not busy while the dispatcher decides
       const hard = dry.warnings.filter((w) => w.hard);
       const soft = dry.warnings.filter((w) => !w.hard);
       if (hard.length) {
@@ -117,6 +118,7 @@ export async function placeJob(jobId, techId, startMs, { reason } = {}) {
         if (!(await askWarnings(job, `placed ${what}`, soft))) return false;
       }
     }
+    setPending(jobId, true);
     const done = await post(`/board/jobs/${jobId}/move`, body);
     putJob(done.job);
     state.flash.delete(jobId);
@@ -319,7 +321,9 @@ function kpiRows(before = {}, after = {}) {
   return [...KPIS, ...extra].filter(([k]) => k in before || k in after).map(([k, name, f]) => {
     const a = before[k];
     const b = after[k];
-    const cls = typeof a === "number" && typeof b === "number" && a !== b
+    // green = better, amber = worse; work and crew size are neither
+    const neutral = k === "total_work_s" || k === "technicians_used";
+    const cls = typeof a === "number" && typeof b === "number" && a !== b && !neutral
       ? ((k === "jobs_assigned" || k === "mean_utilization") === (b > a) ? "down" : "up") : "";
     return el("tr", {}, el("td", {}, name), el("td", {}, a == null ? "–" : f(a)),
               el("td", { class: cls }, b == null ? "–" : f(b)));

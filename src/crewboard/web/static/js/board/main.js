@@ -58,6 +58,7 @@ let again = false;
 
 async function load() {
   if (loading) { again = true; return loading; }
+  lastFull = Date.now();
   loading = (async () => {
     do {
       again = false;
@@ -112,15 +113,24 @@ const OTHER_EVENTS = ["technician.created", "technician.updated", "technician.ti
   "technician.status", "plan.applied", "planning.applied", "planning.proposal_applied",
   "planning.eta", "eta.updated", "company.updated", "message"];
 
+// Every open board re-reads the whole day after changes, and the day is the most
+// expensive read there is: patch what the event names at once (one job, one
+// position) and fold the full reload into at most one every FULL_GAP_MS.
+const FULL_GAP_MS = 2000;
 let refreshTimer = null;
+let refreshDue = 0;
 let lastFull = 0;
 function scheduleRefresh(delay) {
-  if (refreshTimer) return;
+  const wait = Math.max(delay, FULL_GAP_MS - (Date.now() - lastFull));
+  const due = Date.now() + wait;
+  if (refreshTimer && refreshDue <= due) return;  // one is already coming sooner
+  clearTimeout(refreshTimer);
+  refreshDue = due;
   refreshTimer = setTimeout(async () => {
     refreshTimer = null;
     lastFull = Date.now();
     await load();
-  }, delay);
+  }, wait);
 }
 
 const jobFetches = new Map();
@@ -134,6 +144,20 @@ async function refreshJob(jobId) {
   } catch { /* gone or hidden: the full refresh will tell */ } finally { jobFetches.delete(jobId); }
 }
 
+const positionFetches = new Set();
+async function refreshPosition(techId) {
+  const tech = state.techs.get(techId);
+  if (!tech || positionFetches.has(techId)) return;
+  positionFetches.add(techId);
+  try {
+    const row = await get(`/technicians/${techId}`);
+    if (row.last_seen_at && row.last_lat != null) {
+      tech.position = { lat: row.last_lat, lon: row.last_lon, at: row.last_seen_at };
+      changed("map");
+    }
+  } catch { /* the next full reload will tell */ } finally { positionFetches.delete(techId); }
+}
+
 function onEvent(ev) {
   let msg;
   try { msg = JSON.parse(ev.data); } catch { return; }
@@ -141,12 +165,13 @@ function onEvent(ev) {
   if (type.startsWith("job.") && msg.job_id) {
     if (msg.job_id === state.selectedJob) invalidateHistory();
     if (state.jobs.has(msg.job_id)) refreshJob(msg.job_id);
-    scheduleRefresh(250);
+    scheduleRefresh(300);
   } else if (type === "technician.location") {
-    // Location pings can be frequent: fold them into at most one reload a second.
-    scheduleRefresh(Math.max(200, 1000 - (Date.now() - lastFull)));
+    // Pings are frequent: move the marker now, re-read ETAs with the next full reload.
+    if (msg.technician_id) refreshPosition(msg.technician_id);
+    scheduleRefresh(5000);
   } else {
-    scheduleRefresh(250);
+    scheduleRefresh(300);
   }
   root.dataset.lastEvent = String(msg.event_id || "");
 }
@@ -266,4 +291,4 @@ connect();
 setInterval(tickNow, 30_000);
 window.addEventListener("error", (e) => toast(`Board error: ${e.message}`, "error"));
 // A small handle for tests and the curious: the state and a local-time helper.
-window.board = { state, load, closeModal, at: (hhmm) => localToUtc(state.date, hhmm) };
+window.board = { state, load, render, closeModal, at: (hhmm) => localToUtc(state.date, hhmm) };

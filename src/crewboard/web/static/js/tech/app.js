@@ -115,6 +115,11 @@ async function refresh() {
     }
     state.day = day;
     await db.kvSet("day", state.day);
+    if (state.seen) {  // forget snapshots of past days
+      const first = day.days[0].date;
+      for (const [id, snap] of Object.entries(state.seen)) if (snap._date < first) delete state.seen[id];
+      await db.kvSet("seen", state.seen);
+    }
     await loadBoard();
     $("#updated").textContent = `Updated ${new Date().toLocaleTimeString([], {
       hour: "2-digit", minute: "2-digit" })}`;

@@ -21,7 +21,7 @@ function fix() {
     navigator.geolocation.getCurrentPosition(
       (pos) => resolve(pos),
       (err) => { onState(`Location unavailable: ${err.message || "permission denied"}`); resolve(null); },
-      { enableHighAccuracy: true, maximumAge: 15000, timeout: 20000 });
+      { enableHighAccuracy: true, maximumAge: 10000, timeout: 20000 });
   });
 }
 
