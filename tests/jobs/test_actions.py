@@ -76,7 +76,7 @@ def test_complete_needs_the_proof_the_job_type_requires(bare: World, requires: d
         assert err.value.code == "proof_required" and err.value.field == field
         assert f"J-{placed.job_id}" in err.value.message
         if type_id:
-            assert "(a repair job)" in err.value.message
+            assert "(repair jobs require it)" in err.value.message
 
 
 def test_complete_with_every_proof_the_type_requires(bare: World) -> None:

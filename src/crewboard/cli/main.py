@@ -31,5 +31,6 @@ def settings_for(db: Path | None) -> Settings:
 
 def fail(exc: DomainError) -> typer.Exit:
     """Print a domain error the way the API would say it, and exit non-zero."""
-    err_console.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
+    err_console.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}",
+                      soft_wrap=True)
     return typer.Exit(code=2)

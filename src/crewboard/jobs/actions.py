@@ -422,9 +422,9 @@ def check_proof(job: Job, notes: str | None, photos: list[str],
         missing.append(("signature_ref", "the customer's signature"))
     if missing:
         what = " and ".join(m[1] for m in missing)
-        kind = f"a {job_type.name} job" if job_type else "this job"
+        rule = f" ({job_type.name} jobs require it)" if job_type else ""
         raise ValidationFailed("proof_required",
-                               f"Job {job.ref} cannot be completed without {what} ({kind}).",
+                               f"Job {job.ref} cannot be completed without {what}{rule}.",
                                field=missing[0][0])
 
 

@@ -88,7 +88,7 @@ def add_message(session: Session, *, kind: str, channel: Channel | str, to: str,
                 subscription_id: int | None = None, dedupe_key: str | None = None,
                 status: OutboxStatus = S.pending, reason: str | None = None,
                 not_before: datetime | None = None, held: bool = False,
-                redelivery_of: int | None = None) -> OutboxMessage:
+                redelivery_of: int | None = None, flush: bool = True) -> OutboxMessage:
     """Insert one outbox row in the caller's transaction."""
     now = utcnow()
     row = OutboxMessage(
@@ -99,15 +99,23 @@ def add_message(session: Session, *, kind: str, channel: Channel | str, to: str,
         idempotency_key=uuid.uuid4().hex, status=status.value, status_reason=reason,
         not_before=not_before or now, held=held, attempts=0, redelivery_of=redelivery_of)
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     if status is S.pending:
         session.info[_WROTE] = True
     return row
 
 
 def dedupe_exists(session: Session, key: str) -> bool:
-    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
-                          .limit(1)) is not None
+    return bool(existing_keys(session, [key]))
+
+
+def existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of ``keys`` some outbox row already carries."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(OutboxMessage.dedupe_key)
+                               .where(OutboxMessage.dedupe_key.in_(keys))))
 
 
 def wake_after_commit(session: Session) -> None:

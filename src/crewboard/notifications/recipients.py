@@ -49,7 +49,6 @@ def recipient(session: Session, channel: Channel, address: str) -> Recipient:
     if row is None:
         row = Recipient(channel=channel.value, address=norm, token=secrets.token_urlsafe(24))
         session.add(row)
-        session.flush()
     return row
 
 

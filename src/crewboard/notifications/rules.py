@@ -30,7 +30,7 @@ from crewboard.notifications.models import MessageTemplate, NotificationSettings
 from crewboard.notifications.outbox import (
     PLANNERS,
     add_message,
-    dedupe_exists,
+    existing_keys,
     is_quiet_exempt,
     notification_settings,
     quiet_until,
@@ -107,9 +107,10 @@ def queue_customer_message(session: Session, job: Job, kind: Kind, *,
     quiet = None if is_quiet_exempt(cfg, kind.value, Channel.sms.value) else \
         quiet_until(cfg, tz, now)
     rows = []
+    taken = existing_keys(session, [f"{dedupe}:{c.value}" for c in channels] if dedupe else [])
     for channel in channels:
         key = f"{dedupe}:{channel.value}" if dedupe else None
-        if key and dedupe_exists(session, key):
+        if key and key in taken:
             continue
         address, consent = _address(job, channel)
         status, reason, payload = OutboxStatus.pending, None, {}
@@ -140,7 +141,9 @@ def queue_customer_message(session: Session, job: Job, kind: Kind, *,
             text=rendered.text, html=rendered.html, payload=payload, job_id=job.id,
             customer_id=job.customer_id, technician_id=job.technician_id, event_id=event_id,
             dedupe_key=key, ordering_key=f"{channel.value}:job:{job.id}", status=status,
-            reason=reason, not_before=quiet or now, held=quiet is not None))
+            reason=reason, not_before=quiet or now, held=quiet is not None, flush=False))
+    if rows:
+        session.flush()
     return rows
 
 
