@@ -4,6 +4,7 @@ really moves hear about it, once."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from crewboard.company.actions import do_update_company
 from crewboard.events.models import Event
 from crewboard.jobs import actions as A
 from crewboard.jobs.models import Job
+from crewboard.notifications.models import OutboxMessage
 from crewboard.planning.loop import refresh_technician
 from crewboard.technicians.models import Technician
 from tests.conftest import World
@@ -42,7 +44,8 @@ class Day:
         from crewboard.customers.actions import do_create_customer
 
         def make(s):  # type: ignore[no-untyped-def]
-            customer = do_create_customer(s, SYSTEM, name=name, locations=[
+            customer = do_create_customer(s, SYSTEM, name=name, email=f"{name}@example.com",
+                                          phone=None, locations=[
                 {"address": f"{name} street", "lat": lat, "lon": -87.63}])
             return A.do_create_job(s, SYSTEM, customer_id=customer.id, duration_min=duration,
                                    windows=[(self.t(window[0]), self.t(window[1]))]).id
@@ -97,6 +100,19 @@ def test_job_running_40_min_long_alerts_next_two_customers_only(world: World) ->
     events = _delay_events(world)
     assert [e.job_id for e in events] == [b, c]
     assert "later than announced" in (events[0].reason or "")
+
+    with world.db.session() as s:
+        alerts = list(s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "delay")
+                                .order_by(OutboxMessage.id)))
+    assert {m.job_id for m in alerts} == {b, c}  # Dee's window holds: nothing for her
+    alerts = [m for m in alerts if m.channel == "email"]
+    assert [m.job_id for m in alerts] == [b, c]  # one e-mail each
+    predicted = {u.job_id: u.predicted for u in result.notified}
+    for message in alerts:  # the new ETA, in company time, is in the text
+        eta = datetime.fromisoformat(message.payload["new_eta_at"])
+        local = eta.astimezone(ZoneInfo(midday_zone(day.now)))
+        assert f"new arrival time is about {local:%H:%M}" in message.body_text
+        assert abs((eta - predicted[message.job_id]).total_seconds()) <= 150
 
     again = world.run(lambda s: refresh_technician(s, tech, day.now + timedelta(minutes=1)))
     assert again.notified == []

@@ -24,6 +24,7 @@ from crewboard.db import utcnow
 from crewboard.events import bus
 from crewboard.events.actions import record_event
 from crewboard.jobs.kinds import JobStatus
+from crewboard.notifications.rules import queue_delay_alert
 from crewboard.planning.current import current_plan
 from crewboard.planning.live import predictions
 from crewboard.planning.loader import DayContext, key_id, load_day, tech_key
@@ -128,6 +129,7 @@ def _record(session: Session, ctx: DayContext, stop: Any, threshold: timedelta) 
                      data={"announced_start": announced, "predicted_start": start,
                            "predicted_arrival": arrival, "delay_min": delay_min,
                            "late_past_window_min": round(stop.late_s / 60)})
+        queue_delay_alert(session, job, announced, start, why)
         row.announced_start = start
     session.flush()
     return EtaUpdate(job.id, job.ref, job.customer.name, announced, start, stop.late_s, notify)
