@@ -6,7 +6,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from crewboard.auth.actor import Actor, Role
 from crewboard.company.clock import day_bounds
@@ -16,6 +16,16 @@ from crewboard.events.models import Event
 from crewboard.jobs.kinds import JobStatus, Priority
 from crewboard.jobs.models import Job, JobSkill, JobType, JobWindow
 from crewboard.technicians.models import Skill, Technician
+
+
+def day_loading(stmt: Select[tuple[Job]]) -> Select[tuple[Job]]:
+    """Eager loads for reading many jobs at once (board, planning): what a job
+    shows, nothing more. The technician comes from the session's identity map
+    when the caller loaded the crew first."""
+    return stmt.options(
+        selectinload(Job.windows), selectinload(Job.skills),
+        joinedload(Job.customer).lazyload(Customer.locations), joinedload(Job.location),
+        joinedload(Job.job_type), lazyload(Job.technician))
 
 
 def access_job(session: Session, actor: Actor, job_id: int) -> Job:

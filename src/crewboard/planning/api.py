@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crewboard.api.deps import DB, CurrentActor, Dispatcher, Office
@@ -14,7 +14,7 @@ from crewboard.company.queries import company_tz
 from crewboard.db import utcnow
 from crewboard.jobs.queries import access_job
 from crewboard.planning import propose
-from crewboard.planning.board import board_day
+from crewboard.planning.board import board_json
 from crewboard.planning.suggest import suggest
 
 router = APIRouter(prefix="/planning", tags=["planning"])
@@ -26,9 +26,10 @@ def _day(session: DB, day: date | None) -> date:
 
 
 @router.get("/board")
-def board(session: DB, actor: CurrentActor, day: Day = None) -> dict[str, Any]:
+def board(session: DB, actor: CurrentActor, day: Day = None) -> Response:
     """The day as the board draws it (a technician gets only their own route)."""
-    return board_day(session, actor, _day(session, day))
+    return Response(board_json(session, actor, _day(session, day)),
+                    media_type="application/json")
 
 
 @router.get("/suggestions")

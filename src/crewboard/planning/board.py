@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import Actor, Role
 from crewboard.company.clock import local_at
-from crewboard.company.queries import get_company
+from crewboard.company.queries import company_tz, get_company
+from crewboard.db import utcnow
+from crewboard.events.models import Event
 from crewboard.jobs.kinds import JobStatus, Priority
 from crewboard.jobs.models import Job
-from crewboard.jobs.queries import jobs_query
+from crewboard.jobs.queries import day_loading, jobs_query
 from crewboard.jobs.read import read_job
 from crewboard.planning.current import current_plan
 from crewboard.planning.live import predictions, statuses
 from crewboard.planning.loader import DayContext, key_id, load_day, tech_key
 from crewboard.routing.plan import Plan
+from crewboard.routing.timing import TravelTable
 from crewboard.technicians.kinds import AbsenceKind
 from crewboard.technicians.models import Technician
 from crewboard.tracking.queries import customer_exceptions
@@ -29,18 +36,20 @@ def board_day(session: Session, actor: Actor, day: date,
               now: datetime | None = None) -> dict[str, Any]:
     """Technicians with their timed routes, the day's jobs, the queue and the exceptions."""
     only = [actor.technician_id] if actor.role is Role.technician else None
-    ctx = load_day(session, day, now=now, technician_ids=only,  # type: ignore[arg-type]
-                   include_unassigned=only is None)
-    plan = current_plan(ctx)
-    preds = predictions(ctx, plan)
-    now_status = statuses(ctx)  # once: it reads every job
-    company = get_company(session)
-    jobs = list(session.scalars(jobs_query(actor, ctx.tz, day=day)).unique())
+    tz = company_tz(session)
+    jobs = list(session.scalars(day_loading(jobs_query(actor, tz, day=day))).unique())
     if only is None:
         seen = {j.id for j in jobs}
-        jobs += [j for j in session.scalars(
-            jobs_query(actor, ctx.tz, status=[JobStatus.unscheduled], unassigned=True)
-            .limit(QUEUE_LIMIT)).unique() if j.id not in seen]
+        queue = jobs_query(actor, tz, status=[JobStatus.unscheduled], unassigned=True)
+        jobs += [j for j in session.scalars(day_loading(queue).limit(QUEUE_LIMIT)).unique()
+                 if j.id not in seen]
+    ctx = load_day(session, day, now=now, technician_ids=only,  # type: ignore[arg-type]
+                   include_unassigned=only is None, jobs=jobs)
+    table = TravelTable(ctx.problem)  # one matrix for timing and predictions
+    plan = current_plan(ctx, table)
+    preds = predictions(ctx, plan, table)
+    now_status = statuses(ctx)  # once: it reads every job
+    company = get_company(session)
     return {
         "date": day.isoformat(), "timezone": company.timezone,
         "day_start": company.day_start, "day_end": company.day_end,
@@ -136,3 +145,35 @@ def exceptions(ctx: DayContext, preds: dict, jobs: list[Job]) -> list[dict[str, 
     return out
 
 
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    """The newest audit event (id and time): it changes with every change to the data."""
+    return tuple(session.execute(select(Event.id, Event.at).order_by(Event.id.desc())
+                                 .limit(1)).first() or ())
+
+
+_CACHE: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 16
+
+
+def board_json(session: Session, actor: Actor, day: date) -> bytes:
+    """``board_day`` encoded, reused while nothing changed (same last event, same minute).
+
+    Every change writes an audit event, so the newest event id is the day's
+    version; ETAs move with the clock, so the minute is part of the key too.
+    """
+    version = data_version(session)
+    minute = utcnow().replace(second=0, microsecond=0)
+    key = (str(session.get_bind().url), day, actor.role, actor.technician_id, version, minute)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    body = json.dumps(board_day(session, actor, day), default=str).encode()
+    with _CACHE_LOCK:
+        _CACHE[key] = body
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return body

@@ -8,9 +8,10 @@ from crewboard.jobs.kinds import JobStatus
 from crewboard.planning.loader import DayContext, tech_key
 from crewboard.routing.plan import Plan
 from crewboard.routing.sequence import plan_from_sequences
+from crewboard.routing.timing import TravelTable
 
 
-def current_plan(ctx: DayContext) -> Plan:
+def current_plan(ctx: DayContext, table: TravelTable | None = None) -> Plan:
     """Each technician's assigned jobs in planned-start order."""
     sequences: dict[str, list[str]] = defaultdict(list)
     starts: dict[str, int] = {}
@@ -22,4 +23,4 @@ def current_plan(ctx: DayContext) -> Plan:
         key = f"J-{job.id}"
         sequences[tech_key(job.technician_id)].append(key)  # type: ignore[arg-type]
         starts[key] = ctx.to_seconds(job.planned_start)  # type: ignore[arg-type]
-    return plan_from_sequences(ctx.problem, sequences, starts)
+    return plan_from_sequences(ctx.problem, sequences, starts, table)

@@ -7,8 +7,9 @@ from crewboard.jobs.kinds import JobStatus
 from crewboard.jobs.models import Job
 from crewboard.planning.loader import FRESH_POSITION, DayContext, job_key, tech_key
 from crewboard.routing import problem as rp
-from crewboard.routing.eta import Prediction, TechStatus, predict_plan
+from crewboard.routing.eta import Prediction, TechStatus, predict
 from crewboard.routing.plan import Plan
+from crewboard.routing.timing import TravelTable
 
 
 def statuses(ctx: DayContext) -> dict[str, TechStatus]:
@@ -36,11 +37,15 @@ def statuses(ctx: DayContext) -> dict[str, TechStatus]:
     return out
 
 
-def predictions(ctx: DayContext, plan: Plan) -> dict[str, Prediction]:
+def predictions(ctx: DayContext, plan: Plan,
+                table: TravelTable | None = None) -> dict[str, Prediction]:
     """ETAs and risks for every technician; empty outside the day itself."""
     if ctx.now is None:
         return {}
-    return predict_plan(ctx.problem, plan, statuses(ctx))
+    now = statuses(ctx)
+    table = table or TravelTable(ctx.problem)
+    return {r.technician_id: predict(ctx.problem, r, now[r.technician_id], table=table)
+            for r in plan.routes if r.technician_id in now}
 
 
 def tech_status_word(ctx: DayContext, tech_id: int) -> str:

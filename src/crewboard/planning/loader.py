@@ -21,7 +21,7 @@ from crewboard.company.queries import company_tz
 from crewboard.db import utcnow
 from crewboard.jobs.kinds import IN_PROGRESS, JobStatus, Priority
 from crewboard.jobs.models import Job
-from crewboard.jobs.queries import on_day
+from crewboard.jobs.queries import day_loading, on_day
 from crewboard.routing import problem as rp
 from crewboard.technicians.models import Technician
 
@@ -69,15 +69,25 @@ class DayContext:
 def load_day(session: Session, day: date, *, now: datetime | None = None,
              technician_ids: Sequence[int] | None = None, include_unassigned: bool = True,
              exclude_job_ids: Sequence[int] = (), options: rp.Options | None = None,
-             travel: rp.TravelTimeModel | None = None) -> DayContext:
-    """Load ``day``; when ``now`` falls inside it, the past is fixed and techs start from now."""
+             travel: rp.TravelTimeModel | None = None,
+             jobs: Sequence[Job] | None = None) -> DayContext:
+    """Load ``day``; when ``now`` falls inside it, the past is fixed and techs start from now.
+
+    ``jobs`` lets a caller that already read the day's jobs (the board) hand
+    them over instead of reading them again; they are filtered the same way.
+    """
     tz = company_tz(session)
     origin, day_end = day_bounds(tz, day)
+    origin = origin.astimezone(tz)  # sentences from routing then read in company time
     now = now or utcnow()
     same_day = origin <= now < day_end
     techs = _technicians(session, technician_ids)
-    jobs = [j for j in _jobs(session, tz, day, same_day, techs, include_unassigned)
-            if j.id not in exclude_job_ids]
+    candidates = (_jobs(session, tz, day) if jobs is None
+                  else [j for j in jobs if not j.archived])
+    tech_ids = {t.id for t in techs}
+    jobs = [j for j in candidates if j.id not in exclude_job_ids and _plannable(j, same_day)
+            and (j.technician_id in tech_ids if j.technician_id is not None
+                 else include_unassigned)]
     ctx_jobs = {job_key(j.id): j for j in jobs}
     ctx_techs = {tech_key(t.id): t for t in techs}
     origin_s = lambda dt: int((dt - origin).total_seconds())  # noqa: E731
@@ -102,20 +112,21 @@ def _technicians(session: Session, ids: Sequence[int] | None) -> list[Technician
     return list(session.scalars(stmt))
 
 
-def _jobs(session: Session, tz: ZoneInfo, day: date, same_day: bool,
-          techs: list[Technician], include_unassigned: bool) -> list[Job]:
-    """Open jobs of the day; on the day itself, unscheduled emergencies too."""
-    wanted = on_day(tz, day)
-    if same_day:
-        wanted = or_(wanted, (Job.status == JobStatus.unscheduled)
-                     & (Job.priority == Priority.emergency))
+def _jobs(session: Session, tz: ZoneInfo, day: date) -> list[Job]:
+    """Open jobs of the day and every unscheduled emergency (filtered by _plannable)."""
+    wanted = or_(on_day(tz, day), (Job.status == JobStatus.unscheduled)
+                 & (Job.priority == Priority.emergency))
     stmt = (select(Job).where(Job.archived.is_(False), wanted,
                               Job.status.in_([*PLANNABLE, JobStatus.unscheduled]))
             .order_by(Job.id))
-    tech_ids = {t.id for t in techs}
-    return [job for job in session.scalars(stmt).unique()
-            if (job.technician_id in tech_ids if job.technician_id is not None
-                else include_unassigned)]
+    return list(session.scalars(day_loading(stmt)).unique())
+
+
+def _plannable(job: Job, same_day: bool) -> bool:
+    """Planned work of the day; on the day itself, unscheduled emergencies too."""
+    if job.status in PLANNABLE:
+        return True
+    return same_day and job.status is JobStatus.unscheduled and job.priority is Priority.emergency
 
 
 def _technician(tech: Technician, tz: ZoneInfo, day: date, secs, now: datetime | None,  # type: ignore[no-untyped-def]

@@ -11,14 +11,13 @@ from collections import OrderedDict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crewboard.company.clock import local_day
 from crewboard.company.queries import company_tz
 from crewboard.db import utcnow
-from crewboard.events.models import Event
 from crewboard.jobs.models import Job
+from crewboard.planning.board import data_version
 from crewboard.planning.current import current_plan
 from crewboard.planning.loader import DayContext, key_id, load_day, routing_job
 from crewboard.routing.insertion import Candidate, DayState
@@ -41,7 +40,7 @@ def job_day(session: Session, job: Job) -> date:
 def day_state(session: Session, day: date, exclude: int,
               now: datetime | None = None) -> tuple[DayContext, DayState]:
     """The day's routes without job ``exclude``, reused until anything changes."""
-    version = session.scalar(select(func.max(Event.id)))
+    version = data_version(session)
     minute = (now or utcnow()).replace(second=0, microsecond=0)
     key = (str(session.get_bind().url), day, exclude, version, minute)
     with _LOCK:
