@@ -9,7 +9,8 @@ from crewboard.jobs.schemas import JobRead, WindowRead
 
 
 def read_job(job: Job, actor: Actor | None = None) -> JobRead:
-    return JobRead(
+    """Built without re-validation: every value comes from a validated row."""
+    return JobRead.model_construct(
         id=job.id, ref=job.ref, status=job.status, priority=job.priority,
         customer_id=job.customer_id, customer_name=job.customer.name,
         location_id=job.location_id, address=job.location.address, lat=job.location.lat,
@@ -17,7 +18,8 @@ def read_job(job: Job, actor: Actor | None = None) -> JobRead:
         contact_email=job.contact_email, job_type_id=job.job_type_id,
         job_type=job.job_type.name if job.job_type else None, description=job.description,
         required_skills=job.skill_levels(), required_equipment=list(job.required_equipment),
-        windows=[WindowRead(start=w.starts_at, end=w.ends_at) for w in job.windows],
+        windows=[WindowRead.model_construct(start=w.starts_at, end=w.ends_at)
+                 for w in job.windows],
         duration_min=job.duration_min, technician_id=job.technician_id,
         technician_name=job.technician.name if job.technician else None,
         planned_start=job.planned_start, planned_end=job.planned_end, pinned=job.pinned,
