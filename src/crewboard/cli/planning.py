@@ -35,7 +35,8 @@ def optimize(day: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, compan
         raise typer.BadParameter(f"'{day}' is not a date like 2030-06-04.") from None
     settings = settings_for(db)
     upgrade(settings.database_url)
-    factory = make_session_factory(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
     try:
         with console.status("optimizing..."), session_scope(factory) as session:
             proposal = do_propose_plan(session, SYSTEM, when, technician_ids=technician,
@@ -46,6 +47,8 @@ def optimize(day: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, compan
                 _export(session, when, technician, export_problem)
     except DomainError as exc:
         raise fail(exc) from None
+    finally:
+        engine.dispose()  # no pooled connection left for the garbage collector
     _print_proposal(proposal.id, payload)
     if applied is not None:
         console.print(f"[green]applied {applied} change(s)[/green]")

@@ -12,9 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
 from crewboard.auth.actor import SYSTEM
-from crewboard.cli.main import DbOption, app, console, err_console, fail, settings_for
+from crewboard.cli.main import DbOption, app, console, database, err_console, fail
 from crewboard.company.queries import company_tz
-from crewboard.db import make_engine, make_session_factory, session_scope, upgrade, utcnow
+from crewboard.db import session_scope, utcnow
 from crewboard.errors import DomainError
 from crewboard.imports.export import export_csv
 from crewboard.imports.headers import Kind, parse_overrides
@@ -29,12 +29,6 @@ FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=T
                                          help="CSV or XLSX file (first sheet)")]
 MapOption = Annotated[list[str] | None, typer.Option(
     "--map", help='"Their Header=our_field" (repeatable; our_field "ignore" skips a column)')]
-
-
-def _factory(db: Path | None):  # type: ignore[no-untyped-def]
-    settings = settings_for(db)
-    upgrade(settings.database_url)
-    return make_session_factory(make_engine(settings.database_url))
 
 
 def _print_report(report: ImportReport) -> None:
@@ -62,10 +56,10 @@ def import_file(kind: Kind, file: FileArg, db: DbOption = None,
     try:
         overrides = parse_overrides(mapping or [])
         table = read_table(file.read_bytes(), file.name)
-        factory = _factory(db)
-        with Progress(TextColumn(f"importing {kind.value}"), BarColumn(), MofNCompleteColumn(),
-                      console=err_console, transient=True,
-                      disable=len(table.rows) < PROGRESS_FROM_ROWS) as progress:
+        bar = Progress(TextColumn(f"importing {kind.value}"), BarColumn(), MofNCompleteColumn(),
+                       console=err_console, transient=True,
+                       disable=len(table.rows) < PROGRESS_FROM_ROWS)
+        with database(db) as factory, bar as progress:
             task = progress.add_task("rows", total=len(table.rows))
             with session_scope(factory) as session:
                 report = run_import(session, SYSTEM, kind, table, overrides=overrides,
@@ -88,7 +82,7 @@ def export_file(kind: Kind,
                 db: DbOption = None) -> None:
     """Export as CSV with the headers the import reads."""
     try:
-        with session_scope(_factory(db)) as session:
+        with database(db) as factory, session_scope(factory) as session:
             when = None
             if day == "today":
                 when = utcnow().astimezone(company_tz(session)).date()

@@ -9,18 +9,12 @@ import typer
 from crewboard.auth.actions import do_create_api_token, do_create_user
 from crewboard.auth.actor import SYSTEM, Role
 from crewboard.auth.models import User
-from crewboard.cli.main import DbOption, app, console, fail, settings_for
-from crewboard.db import make_engine, make_session_factory, session_scope, upgrade
+from crewboard.cli.main import DbOption, app, console, database, fail
+from crewboard.db import session_scope
 from crewboard.errors import DomainError, NotFound
 
 users_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
-
-
-def _factory(db: DbOption):  # type: ignore[no-untyped-def]
-    settings = settings_for(db)
-    upgrade(settings.database_url)
-    return make_session_factory(make_engine(settings.database_url))
 
 
 @users_app.command("create")
@@ -29,7 +23,7 @@ def create(email: str, name: str, role: Role,
            technician_id: int | None = None, db: DbOption = None) -> None:
     """Create a user (password is prompted for when not given)."""
     try:
-        with session_scope(_factory(db)) as session:
+        with database(db) as factory, session_scope(factory) as session:
             user = do_create_user(session, SYSTEM, email=email, name=name, role=role,
                                   password=password, technician_id=technician_id)
             console.print(f"created user {user.id} {user.email} ({user.role.value})")
@@ -41,7 +35,7 @@ def create(email: str, name: str, role: Role,
 def token(email: str, name: str = "integration", db: DbOption = None) -> None:
     """Create an API token for a user; it is printed once."""
     try:
-        with session_scope(_factory(db)) as session:
+        with database(db) as factory, session_scope(factory) as session:
             from sqlalchemy import select
 
             user = session.scalar(select(User).where(User.email == email.lower()))

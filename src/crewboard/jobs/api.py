@@ -232,10 +232,10 @@ def cancel(job_id: int, body: CancelIn, session: DB, actor: Dispatcher) -> JobRe
 # Idempotency-Key and ``at``, the moment the tap really happened.
 
 def _field(session: DB, actor: Any, job_id: int, key: str | None, apply: Any) -> Any:
-    job = access_job(session, actor, job_id)
+    # a replay answers as the first time did, even if the office moved the job since
     if (again := replayed(session, actor, key)) is not None:
         return again
-    body = apply(job)
+    body = apply(access_job(session, actor, job_id))
     remember(session, actor, key, body.model_dump(mode="json"))
     return body
 

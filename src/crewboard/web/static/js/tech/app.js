@@ -16,7 +16,7 @@ import {
 
 const $ = (sel) => document.querySelector(sel);
 const state = {
-  me: null, day: null, board: {}, seen: null, open: new Set(), queue: [], applied: {},
+  me: null, day: null, board: {}, seen: null, open: new Set(), queue: [], applied: {}, busy: 0,
   notices: [], refreshTimer: null, live: null,
 };
 const EFFECT = { accept: "accepted", "start-travel": "en_route", arrive: "on_site",
@@ -542,7 +542,13 @@ async function onQueue(type, detail) {
 document.addEventListener("click", async (e) => {
   const t = e.target.closest("[data-act],[data-toggle],[data-seen],[data-retry],[data-dismiss],[data-ack-removed],[data-ack-notice],#sync");
   if (!t) return;
-  if (t.dataset.act) { e.preventDefault(); t.disabled = true; await act(t.dataset.act, Number(t.dataset.job)); return; }
+  if (t.dataset.act) {
+    e.preventDefault();
+    t.disabled = true;
+    state.busy += 1;
+    try { await act(t.dataset.act, Number(t.dataset.job)); } finally { state.busy -= 1; }
+    return;
+  }
   if (t.dataset.toggle) {
     const id = Number(t.dataset.toggle);
     if (state.open.has(id)) state.open.delete(id); else state.open.add(id);
