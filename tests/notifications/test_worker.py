@@ -46,7 +46,6 @@ def test_the_worker_thread_delivers_without_being_asked(db: base.TestDB, tmp_pat
                 admin.post("/webhooks", json={"url": receiver.url,
                                               "event_types": ["job.created"]})
                 world.job()
-                # woken by the commit, not by the 30 s poll
                 assert _wait(lambda: len(smtp.messages) == 1 and len(twilio.messages) == 1
                              and len(receiver.received) == 1)
             assert not worker.running
