@@ -193,8 +193,10 @@ class World:
              email: str | None = None, password: str = "correct horse") -> tuple[int, str]:
         """A user of ``role`` and an API token for them."""
 
+        address = email or f"{role.value}{uuid.uuid4().hex[:6]}@x.io"
+
         def make(s: Session) -> tuple[int, str]:
-            user = do_create_user(s, SYSTEM, email=email or f"{role.value}{uuid.uuid4().hex[:6]}@x.io",
+            user = do_create_user(s, SYSTEM, email=address,
                                   name=f"{role.value.title()} User", role=role,
                                   password=password, technician_id=technician_id)
             return user.id, do_create_api_token(s, SYSTEM, user, "test").token
