@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import Actor, Role
 from crewboard.company.clock import local_day
-from crewboard.company.queries import get_company
+from crewboard.company.queries import company_tz, get_company
 from crewboard.db import utcnow
 from crewboard.events import bus
 from crewboard.events.actions import record_event
@@ -92,17 +92,11 @@ def refresh_technician(session: Session, technician_id: int,
 
 def _predict(session: Session, technician_id: int,
              now: datetime) -> tuple[DayContext, Prediction | None]:
-    day = local_day(get_company_tz(session), now)
+    day = local_day(company_tz(session), now)
     ctx = load_day(session, day, now=now, technician_ids=[technician_id],
                    include_unassigned=False)
     plan = current_plan(ctx)
     return ctx, predictions(ctx, plan).get(tech_key(technician_id))
-
-
-def get_company_tz(session: Session):  # type: ignore[no-untyped-def]
-    from crewboard.company.queries import company_tz
-
-    return company_tz(session)
 
 
 def _record(session: Session, ctx: DayContext, stop: Any, threshold: timedelta) -> EtaUpdate:

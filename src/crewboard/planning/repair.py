@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ def best_repair(session: Session, ctx: DayContext, technician_id: int, pred: Pre
                 now: datetime) -> dict[str, Any] | None:
     """The cheapest fix that makes no stop late, as a list of changes, or None."""
     late_before = sum(1 for s in pred.stops if s.late_s > 0)
-    resequenced = _resequence(session, technician_id, now)
+    resequenced = _resequence(session, ctx.day, technician_id, now)
     if resequenced is not None and resequenced["late"] < late_before:
         return resequenced
     for risk in pred.risks:
@@ -51,11 +51,12 @@ def best_repair(session: Session, ctx: DayContext, technician_id: int, pred: Pre
     return None
 
 
-def _resequence(session: Session, technician_id: int, now: datetime) -> dict[str, Any] | None:
+def _resequence(session: Session, day: date, technician_id: int,
+                now: datetime) -> dict[str, Any] | None:
     """Re-order the technician's remaining stops (nothing leaves their day)."""
     from crewboard.planning.live import statuses
 
-    ctx = load_day(session, _day(session, now), now=now, technician_ids=[technician_id],
+    ctx = load_day(session, day, now=now, technician_ids=[technician_id],
                    include_unassigned=False)
     before = current_plan(ctx)
     after = replan(ctx.problem, before, technician_id=tech_key(technician_id))
@@ -76,13 +77,6 @@ def _resequence(session: Session, technician_id: int, now: datetime) -> dict[str
                                 "to_start": start.isoformat()})
     return {"kind": "resequence", "late": late, "allowed": True, "changes": changes,
             "message": f"Re-order {len(changes)} stop(s) of the technician's day."}
-
-
-def _day(session: Session, now: datetime):  # type: ignore[no-untyped-def]
-    from crewboard.company.clock import local_day
-    from crewboard.company.queries import company_tz
-
-    return local_day(company_tz(session), now)
 
 
 def apply_repair(session: Session, actor: Actor, repair: dict[str, Any]) -> None:
