@@ -82,13 +82,16 @@ class Plan:
     """Routes, unassigned jobs and KPIs (see :func:`compute_kpis`).
 
     ``origin`` is the problem's origin, so a plan can be written out with
-    real timestamps on its own.
+    real timestamps on its own. ``engine`` names the search that produced it
+    (``"vroom"`` or ``"pyvrp"``; empty for plans people made), so the board,
+    the CLI and the benchmarks can show which one ran.
     """
 
     routes: tuple[Route, ...]
     unassigned: tuple[Unassigned, ...] = ()
     kpis: Mapping[str, Any] = field(default_factory=dict)
     origin: datetime | None = None
+    engine: str = ""
 
     def route_of(self, technician_id: str) -> Route | None:
         for r in self.routes:

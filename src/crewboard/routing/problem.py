@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Priority = Literal["emergency", "high", "normal", "low"]
 PRIORITIES: tuple[str, ...] = ("emergency", "high", "normal", "low")
+Engine = Literal["auto", "vroom", "pyvrp"]
+ENGINES: tuple[str, ...] = ("auto", "vroom", "pyvrp")
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,16 @@ class Options:
     repair:
         After solving, try to insert any still-unassigned jobs with our own
         insertion evaluator.
+    engine:
+        Which search runs: ``"pyvrp"`` finds shorter routes at equal time but
+        cannot model breaks, mid-day time off, ``max_work_s`` or a warm start
+        (see :func:`crewboard.routing.pyvrp_engine.pyvrp_fits`); ``"vroom"``
+        models all of it. ``"auto"`` uses PyVRP whenever it fits, else VROOM;
+        ``"pyvrp"`` on a problem it cannot model is a :class:`ProblemError`.
+    technician_cost_s:
+        Cost of using a technician at all, in seconds of driving: above 0 the
+        search prefers fewer technicians (e.g. to spare contractors), trading
+        up to this much extra driving for each technician left at home.
     """
 
     time_limit_s: float | None = 30.0
@@ -170,6 +182,8 @@ class Options:
     threads: int = 1
     seed: int = 0
     repair: bool = True
+    engine: Engine = "auto"
+    technician_cost_s: int = 0
 
 
 def _default_travel() -> TravelTimeModel:
@@ -279,8 +293,20 @@ def validate_problem(problem: Problem) -> None:
         With ``code`` one of ``duplicate_id``, ``no_shift``, ``bad_duration``,
         ``bad_skill``, ``window_reversed``, ``window_too_short``,
         ``job_no_location``, ``bad_priority``, ``unknown_technician``,
-        ``bad_capacity``; the message names the record.
+        ``bad_capacity``, ``bad_option``; the message names the record.
     """
+    o = problem.options
+    if o.engine not in ENGINES:
+        raise ProblemError(
+            "bad_option",
+            f"options: engine '{o.engine}' is unknown; use one of {', '.join(ENGINES)}",
+            "options",
+            "engine",
+        )
+    if o.technician_cost_s < 0:
+        raise ProblemError(
+            "bad_option", "options: technician_cost_s is negative", "options", "technician_cost_s"
+        )
     tech_ids: set[str] = set()
     for t in problem.technicians:
         rec = f"technician {t.name or t.id}"

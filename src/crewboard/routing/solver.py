@@ -45,13 +45,12 @@ from datetime import timedelta
 import numpy as np
 import vroom
 
-from crewboard.routing.plan import BreakSlot, Plan, Route, Stop, compute_kpis
+from crewboard.routing.plan import BreakSlot, Plan, Route, Stop
 from crewboard.routing.problem import Job, Problem, ProblemError, validate_problem
 from crewboard.routing.timing import TechDay, TravelTable, tech_days
 from crewboard.routing.travel import UNREACHABLE
 
 PRIORITY_WEIGHT = {"emergency": 100, "high": 3, "normal": 2, "low": 1}
-_RANK = {"emergency": 0, "high": 1, "normal": 2, "low": 3}
 
 
 @dataclass
@@ -135,6 +134,8 @@ def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]
         if use_capacity:
             used = sum(j.amount for j in d.fixed)  # capacity covers the whole day
             kwargs["capacity"] = [max(0, t.capacity - used) if t.capacity is not None else big]
+        if problem.options.technician_cost_s > 0:
+            kwargs["costs"] = vroom.VehicleCosts(fixed=problem.options.technician_cost_s)
         vehicles.append(
             vroom.Vehicle(
                 vid,
@@ -228,6 +229,7 @@ def _copy_vehicle(v: vroom.Vehicle, steps: Sequence[vroom.VehicleStep]) -> vroom
         time_window=tw if tw else None,
         breaks=v.breaks,
         max_travel_time=v.max_travel_time,
+        costs=v.costs,
         steps=steps,
     )
 
@@ -349,6 +351,9 @@ def solve(problem: Problem, initial: Plan | None = None) -> Plan:
         The current plan, used as VROOM's starting solution (warm start). The
         result may differ from it wherever that is better.
 
+    ``options.engine`` picks the search: PyVRP when it can model the day
+    (``"auto"``), else VROOM; ``Plan.engine`` says which one ran.
+
     Returns
     -------
     Plan
@@ -361,14 +366,14 @@ def solve(problem: Problem, initial: Plan | None = None) -> Plan:
     ProblemError
         For malformed data (see :func:`validate_problem`).
     """
-    from crewboard.routing.reasons import explain_unassigned
-    from crewboard.routing.repair import (
-        enforce_max_work,
-        insert_unassigned,
-        make_room_for_emergencies,
-    )
+    from crewboard.routing.finish import finish_plan
+    from crewboard.routing.pyvrp_engine import solve_with_pyvrp
 
     validate_problem(problem)
+    if problem.options.engine != "vroom":
+        plan = solve_with_pyvrp(problem, initial)
+        if plan is not None:
+            return plan
     inp, model = _build(problem, initial)
     if not model.vroom_job or not model.vehicle_tech:
         sol: dict = {"routes": []}
@@ -381,31 +386,4 @@ def solve(problem: Problem, initial: Plan | None = None) -> Plan:
             inp, model = _build(problem, None)  # an unusable warm start: solve cold
             sol = _run_vroom(inp, problem, model)
     by_tech = _routes_from_solution(sol, model)
-    routes = [by_tech.get(t.id) or empty_route(model.days[t.id]) for t in problem.technicians]
-    routes = enforce_max_work(problem, model.days, model.table, routes)
-    assigned = {s.job_id for r in routes for s in r.stops}
-    pending = [j for j in problem.jobs if j.id not in assigned]
-    if problem.options.repair and pending:
-        routes = insert_unassigned(problem, model.days, model.table, routes, pending)
-        assigned = {s.job_id for r in routes for s in r.stops}
-        pending = [j for j in problem.jobs if j.id not in assigned]
-        if any(j.priority == "emergency" and j.fixed is None for j in pending):
-            routes, bumped = make_room_for_emergencies(
-                problem, model.days, model.table, routes, pending
-            )
-            if bumped:
-                routes = insert_unassigned(problem, model.days, model.table, routes, bumped)
-            assigned = {s.job_id for r in routes for s in r.stops}
-            pending = [j for j in problem.jobs if j.id not in assigned]
-    plan_routes = tuple(routes)
-    unassigned = tuple(
-        explain_unassigned(
-            problem,
-            model.days,
-            model.table,
-            plan_routes,
-            sorted(pending, key=lambda j: _RANK[j.priority]),
-        )
-    )
-    kpis = compute_kpis(plan_routes, unassigned, available_seconds(model.days))
-    return Plan(plan_routes, unassigned, kpis, problem.origin)
+    return finish_plan(problem, model.days, model.table, by_tech, "vroom")
