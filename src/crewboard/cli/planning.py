@@ -88,6 +88,8 @@ def _print_proposal(ident: int, payload: dict) -> None:
 @app.command()
 def solve(problem: Annotated[Path, typer.Argument(help="problem JSON (docs/solver-format.md)")],
           time_limit: Annotated[float | None, typer.Option(help="solver seconds")] = None,
+          engine: Annotated[str | None, typer.Option(
+              help="auto (PyVRP when it fits, else VROOM), vroom or pyvrp")] = None,
           output: Annotated[Path | None, typer.Option("-o", "--output",
                                                       help="write the plan JSON here")] = None,
           ) -> None:
@@ -95,7 +97,7 @@ def solve(problem: Annotated[Path, typer.Argument(help="problem JSON (docs/solve
     from crewboard.routing.io import solve_file
 
     try:
-        result = solve_file(problem, time_limit)
+        result = solve_file(problem, time_limit, engine)
     except ProblemError as exc:
         console.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
         raise typer.Exit(code=2) from None

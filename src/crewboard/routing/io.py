@@ -273,6 +273,8 @@ def load_problem(source: Mapping[str, Any] | str | Path) -> Problem:
         threads=o.int_("threads", default=defaults.threads),
         seed=o.int_("seed", default=defaults.seed),
         repair=bool(o.get("repair", defaults.repair)),
+        engine=o.str_("engine", default=defaults.engine),
+        technician_cost_s=o.int_("technician_cost_s", default=defaults.technician_cost_s),
     )
     techs = [_technician(t, i, ctx) for i, t in enumerate(top.list_("technicians"))]
     jobs = [_job(j, i, ctx) for i, j in enumerate(top.list_("jobs"))]
@@ -301,6 +303,7 @@ def dump_plan(plan: Plan, origin: datetime | None = None) -> dict[str, Any]:
     return {
         "format": PLAN_FORMAT,
         "origin": origin.isoformat(),
+        "engine": plan.engine,
         "routes": [
             {
                 "technician_id": r.technician_id,
@@ -393,13 +396,17 @@ def load_plan(data: Mapping[str, Any], origin: datetime | None = None) -> Plan:
         for u in top.list_("unassigned")
         if isinstance(u, Mapping)
     )
-    return Plan(tuple(routes), un, dict(top.get("kpis", {})), origin)
+    engine = top.str_("engine", default="")
+    return Plan(tuple(routes), un, dict(top.get("kpis", {})), origin, engine)
 
 
-def solve_file(path: str | Path, time_limit: float | None = None) -> dict[str, Any]:
+def solve_file(
+    path: str | Path, time_limit: float | None = None, engine: str | None = None
+) -> dict[str, Any]:
     """Load a problem file, solve it, and return the plan dict plus checker output.
 
-    The result has the :func:`dump_plan` keys and ``violations`` (a list of
+    ``time_limit`` and ``engine`` override the file's options when given. The
+    result has the :func:`dump_plan` keys and ``violations`` (a list of
     sentences from the independent checker; empty when the plan is feasible).
     """
     from dataclasses import replace
@@ -410,6 +417,8 @@ def solve_file(path: str | Path, time_limit: float | None = None) -> dict[str, A
     problem = load_problem(path)
     if time_limit is not None:
         problem = replace(problem, options=replace(problem.options, time_limit_s=time_limit))
+    if engine is not None:
+        problem = replace(problem, options=replace(problem.options, engine=engine))  # type: ignore[arg-type]
     plan = solve(problem)
     out = dump_plan(plan)
     out["violations"] = check_plan(problem, plan)
@@ -472,7 +481,8 @@ def dump_problem(problem: Problem) -> dict[str, Any]:
     opts = problem.options
     return {"format": PROBLEM_FORMAT, "origin": o.isoformat(),
             "options": {"time_limit_s": opts.time_limit_s, "exploration": opts.exploration,
-                        "threads": opts.threads, "seed": opts.seed, "repair": opts.repair},
+                        "threads": opts.threads, "seed": opts.seed, "repair": opts.repair,
+                        "engine": opts.engine, "technician_cost_s": opts.technician_cost_s},
             "travel": {"model": "straight_line", "speed_kmh": inner.speed_kmh,
                        "detour_factor": inner.detour_factor, "overhead_s": inner.overhead_s},
             "technicians": techs, "jobs": jobs}
