@@ -154,14 +154,17 @@ class Options:
         construction phase may overrun the limit at exploration 4-5 on large
         days, and a warm start under a tight limit is cut short (VROOM shares
         the limit among its searches), so interactive callers use ``replan``.
+        PyVRP stops on time (``None``: 30 s) or when the search stalls.
     exploration:
-        VROOM exploration level 1-5: higher searches more.
+        VROOM exploration level 1-5: higher searches more (PyVRP ignores it).
     threads:
         Solver threads; 1 keeps results reproducible.
     seed:
-        Kept for solvers that take one. VROOM has no seed: with ``threads=1``
-        and a limit that is not reached it repeats the same cost, though ties
-        between equal-cost routes may break differently between calls.
+        PyVRP's random seed: with a limit that is not reached (small days stop
+        when the search stalls) the same seed gives the same plan. VROOM has
+        no seed: with ``threads=1`` and a limit that is not reached it repeats
+        the same cost, though ties between equal-cost routes may break
+        differently between calls.
     repair:
         After solving, try to insert any still-unassigned jobs with our own
         insertion evaluator.

@@ -231,7 +231,7 @@ def search(
     limit = o.time_limit_s if o.time_limit_s is not None else DEFAULT_TIME_LIMIT_S
     stall = max(MIN_STALL_ITERATIONS, STALL_ITERATIONS_PER_CLIENT * len(model.client_job))
     stop = MultipleCriteria([MaxRuntime(max(0.01, limit)), NoImprovement(stall)])
-    res = pyvrp.solve(model.data, stop=stop, seed=o.seed, display=False)
+    res = pyvrp.solve(model.data, stop=stop, seed=o.seed, collect_stats=False, display=False)
     if not res.is_feasible():
         return None
     out: dict[str, Route] = {}
