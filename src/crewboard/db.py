@@ -6,13 +6,14 @@ The edge (request, CLI command, background task) owns the transaction:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -49,6 +50,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+_Row = TypeVar("_Row", bound=Base)
+
+
+def singleton_row(session: Session, model: type[_Row], make: Callable[[], _Row]) -> _Row:
+    """The table's one row, created with id 1 on first use.
+
+    The fixed id makes creation race-safe: when two first requests (or a request
+    and a background worker) both find no row, the second insert fails on the
+    primary key inside a savepoint and both read the same row, never two rows
+    with different settings.
+    """
+    stmt = select(model).order_by(model.id).limit(1)  # type: ignore[attr-defined]
+    row = session.scalar(stmt)
+    if row is None:
+        try:
+            with session.begin_nested():
+                fresh = make()
+                fresh.id = 1  # type: ignore[attr-defined]
+                session.add(fresh)
+        except IntegrityError:
+            pass  # the other one made it first
+        row = session.scalar(stmt)
+        assert row is not None
+    return row
 
 
 def utcnow() -> datetime:

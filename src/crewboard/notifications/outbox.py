@@ -25,7 +25,7 @@ from crewboard.auth.actor import SYSTEM
 from crewboard.company.clock import local_at
 from crewboard.company.queries import company_tz
 from crewboard.config import Settings
-from crewboard.db import session_scope, utcnow
+from crewboard.db import session_scope, singleton_row, utcnow
 from crewboard.events.actions import record_event
 from crewboard.notifications import runtime
 from crewboard.notifications.channels import CHANNELS, Outgoing, SendError, SendResult
@@ -41,15 +41,11 @@ S = OutboxStatus
 # ---------------------------------------------------------------- settings and quiet hours
 
 def notification_settings(session: Session) -> NotificationSettings:
-    """The settings row; a blank database gets the defaults."""
-    row = session.scalar(select(NotificationSettings).limit(1))
-    if row is None:
-        row = NotificationSettings(rules={}, job_type_rules={}, quiet_start="21:00",
-                                   quiet_end="08:00", quiet_exempt=["on_my_way", "delay"],
-                                   reminder_time="17:00")
-        session.add(row)
-        session.flush()
-    return row
+    """The settings row; a blank database gets the defaults (one row, even when the
+    worker and a request both ask first)."""
+    return singleton_row(session, NotificationSettings, lambda: NotificationSettings(
+        rules={}, job_type_rules={}, quiet_start="21:00", quiet_end="08:00",
+        quiet_exempt=["on_my_way", "delay"], reminder_time="17:00"))
 
 
 def quiet_until(cfg: NotificationSettings, tz: ZoneInfo, now: datetime) -> datetime | None:
