@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from crewboard.routing import Break, Fixed, ProblemError, TimeWindow, solve
+from crewboard.routing import Break, Fixed, ProblemError, TimeWindow, pyvrp_engine, solve
 from crewboard.routing.io import dump_plan, dump_problem, load_plan, load_problem
 from crewboard.routing.pyvrp_engine import pyvrp_fits
 from tests.routing.builders import (
@@ -202,3 +202,34 @@ def test_random_days_without_breaks_are_feasible_with_pyvrp(seed):
         return sum(weight[p.job(j).priority] for j in x.assignment() if p.job(j).fixed is None)
 
     assert served(plan) >= served(vroom)
+
+
+def test_auto_uses_vroom_when_profile_matrices_are_too_big(monkeypatch):
+    monkeypatch.setattr(pyvrp_engine, "MATRIX_BUDGET_BYTES", 100)
+    p = problem([tech("a", 0)], [job("j1", 2), job("j2", 3)])
+    assert "memory" in (pyvrp_fits(p, None) or "")
+    assert solve_checked(p).engine == "vroom"
+
+
+def test_a_plan_failing_the_checker_goes_to_vroom(monkeypatch, caplog):
+    import crewboard.routing.check as check
+
+    real = check.check_plan
+    calls = []
+
+    def first_call_fails(problem, plan, **kw):
+        calls.append(plan.engine)
+        return ["made-up violation"] if len(calls) == 1 else real(problem, plan, **kw)
+
+    monkeypatch.setattr(check, "check_plan", first_call_fails)
+    p = problem([tech("a", 0)], [job("j1", 2), job("j2", 3)])
+    plan = solve(p)
+    assert calls == ["pyvrp"] and plan.engine == "vroom"
+    assert real(p, plan) == []
+    assert "made-up violation" in caplog.text
+
+
+def test_no_feasible_pyvrp_solution_goes_to_vroom(monkeypatch):
+    monkeypatch.setattr(pyvrp_engine, "search", lambda *a: None)
+    p = problem([tech("a", 0)], [job("j1", 2)])
+    assert solve_checked(p).engine == "vroom"

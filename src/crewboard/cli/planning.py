@@ -68,7 +68,8 @@ def _export(session: object, when: date, technicians: list[int] | None, path: Pa
 
 
 def _print_proposal(ident: int, payload: dict) -> None:
-    kpis = Table(title=f"Proposal {ident} for {payload['date']}")
+    engine = f" ({payload['engine']})" if payload.get("engine") else ""
+    kpis = Table(title=f"Proposal {ident} for {payload['date']}{engine}")
     for column in ("", "assigned", "unassigned", "drive (min)", "late"):
         kpis.add_column(column)
     for label in ("before", "after"):

@@ -83,7 +83,8 @@ def _payload(ctx: DayContext, before: Plan, after: Plan) -> dict[str, Any]:
                       for s in route.stops],
             "breaks": [{"name": b.name, "start": _iso(ctx, b.start), "end": _iso(ctx, b.end)}
                        for b in route.breaks]})
-    return {"date": ctx.day.isoformat(), "status": "proposed", "routes": routes,
+    return {"date": ctx.day.isoformat(), "status": "proposed", "engine": after.engine,
+            "routes": routes,
             "changes": _changes(ctx, after),
             "unassigned": [{"job_id": key_id(u.job_id), "ref": u.job_id,
                             "reason_code": u.reason_code, "reason": u.reason}
