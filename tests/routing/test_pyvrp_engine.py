@@ -233,3 +233,19 @@ def test_no_feasible_pyvrp_solution_goes_to_vroom(monkeypatch):
     monkeypatch.setattr(pyvrp_engine, "search", lambda *a: None)
     p = problem([tech("a", 0)], [job("j1", 2)])
     assert solve_checked(p).engine == "vroom"
+
+
+def test_same_seed_same_plan():
+    p = random_problem(7)
+    techs = [replace(t, breaks=(), time_off=(), max_work_s=None) for t in p.technicians]
+    p = replace(p, technicians=techs)
+    a, b = solve_checked(p), solve_checked(p)
+    assert a.engine == b.engine == "pyvrp"
+    assert a.routes == b.routes
+
+
+def test_negative_technician_cost_is_rejected():
+    p = problem([tech("a", 0)], [job("j1", 2)], technician_cost_s=-1)
+    with pytest.raises(ProblemError) as err:
+        solve(p)
+    assert err.value.code == "bad_option"
