@@ -236,7 +236,7 @@ def test_no_feasible_pyvrp_solution_goes_to_vroom(monkeypatch):
 
 
 def test_same_seed_same_plan():
-    p = random_problem(7)
+    p = random_problem(11)  # 4 technicians, 13 jobs
     techs = [replace(t, breaks=(), time_off=(), max_work_s=None) for t in p.technicians]
     p = replace(p, technicians=techs)
     a, b = solve_checked(p), solve_checked(p)
