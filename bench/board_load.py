@@ -7,6 +7,14 @@ real uvicorn on loopback in a child process, and times repeated requests from
 this process. The figure is wall time per request over loopback HTTP, so it is
 server time plus a fraction of a millisecond. Target (DESIGN.md): <= 200 ms.
 
+Repeated requests for an unchanged day are served from the board's cache.
+``--cold N`` also times N cache misses, as every open board sees one after
+every change: before each timed GET a note is added to a job through the API
+(a change that writes an audit event, so the cached payload is stale). It
+then times N in-process ``board_json`` calls the same way, with CPU time,
+and N more with the remembered travel matrix dropped (the first load after a
+restart, or after most locations changed).
+
 Optionally (--browser) also times the whole board in headless Chromium: from
 navigation until every technician row is drawn.
 
@@ -15,6 +23,7 @@ Examples
     .venv/bin/python bench/board_load.py                    # 200 techs, 1,600 jobs
     .venv/bin/python bench/board_load.py --technicians 50 --jobs 400 --requests 20
     .venv/bin/python bench/board_load.py --browser
+    .venv/bin/python bench/board_load.py --cold 15 --keep /tmp/board200.db
 """
 
 from __future__ import annotations
@@ -179,9 +188,66 @@ def time_requests(client, path: str, n: int, warmup: int = 3) -> dict:  # type: 
         times.append((time.perf_counter() - t0) * 1000)
         reply.raise_for_status()
         size = len(reply.content)
-    return {"path": path.split("?")[0], "n": n, "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(pct(times, 95), 1), "min_ms": round(min(times), 1),
-            "max_ms": round(max(times), 1), "bytes": size}
+    return _summary(path.split("?")[0], times, size)
+
+
+def _summary(path: str, times: list[float], size: int, cpu: list[float] | None = None) -> dict:
+    row = {"path": path, "n": len(times), "median_ms": round(statistics.median(times), 1),
+           "p95_ms": round(pct(times, 95), 1), "min_ms": round(min(times), 1),
+           "max_ms": round(max(times), 1), "bytes": size}
+    if cpu:
+        row |= {"cpu_median_ms": round(statistics.median(cpu), 1),
+                "cpu_p95_ms": round(pct(cpu, 95), 1)}
+    return row
+
+
+def time_cold_requests(client, path: str, job_id: int, n: int) -> dict:  # type: ignore[no-untyped-def]
+    """GET after a change each time: the cache misses, as for every open board."""
+    times, size = [], 0
+    for i in range(n + 1):
+        client.post(f"/api/v1/jobs/{job_id}/notes", json={"text": f"bench cold {i}"}
+                    ).raise_for_status()
+        t0 = time.perf_counter()
+        reply = client.get(path)
+        elapsed = (time.perf_counter() - t0) * 1000
+        reply.raise_for_status()
+        if i:  # the first one also warms the server's travel matrix
+            times.append(elapsed)
+            size = len(reply.content)
+    return _summary("cold (after a change): " + path.split("?")[0], times, size)
+
+
+def time_cold_in_process(url: str, day: date, job_id: int, n: int, fresh_matrix: bool) -> dict:
+    """``board_json`` in this process after a committed change, wall and CPU time."""
+    from sqlalchemy import select
+
+    from crewboard.auth.actor import Actor
+    from crewboard.auth.models import User
+    from crewboard.db import make_engine, make_session_factory, session_scope
+    from crewboard.jobs.actions import do_add_note
+    from crewboard.jobs.models import Job
+    from crewboard.planning import board
+
+    factory = make_session_factory(make_engine(url))
+    with factory() as s:
+        user = s.scalar(select(User).where(User.email == "bench@example.com"))
+        actor = Actor(user.id, user.role, user.name, user.technician_id)
+    walls, cpus, size = [], [], 0
+    for i in range(n + 1):
+        with session_scope(factory) as s:
+            do_add_note(s, actor, s.get(Job, job_id), f"bench in-process {i}")
+        if fresh_matrix:
+            board.forget_travel()
+        with factory() as s:
+            t0, c0 = time.perf_counter(), time.process_time()
+            body = board.board_json(s, actor, day)
+            wall, cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
+        if i:  # the first call imports and warms up
+            walls.append(wall)
+            cpus.append(cpu)
+            size = len(body)
+    what = "new travel matrix" if fresh_matrix else "travel matrix remembered"
+    return _summary(f"in-process board_json, cold ({what})", walls, size, cpus)
 
 
 def time_browser(base: str, token_cookie: str, n_techs: int, runs: int) -> dict:
@@ -233,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", metavar="FILE", help="build into this SQLite file and keep it; "
                     "reuse it when it exists (a rebuild takes minutes)")
     ap.add_argument("--browser", action="store_true", help="also time the page in Chromium")
+    ap.add_argument("--cold", type=int, default=10, metavar="N",
+                    help="also time N cache misses (a change before each load); 0 to skip")
     args = ap.parse_args(argv)
 
     tmp = tempfile.TemporaryDirectory()
@@ -255,12 +323,19 @@ def main(argv: list[str] | None = None) -> int:
             board = client.get(f"/api/v1/planning/board?date={day}").json()
             counts = {"technicians": len(board["technicians"]), "jobs": len(board["jobs"])}
             rows.append(time_requests(client, f"/api/v1/planning/board?date={day}", args.requests))
+            job_id = board["jobs"][0]["id"]
+            if args.cold:
+                rows.append(time_cold_requests(client, f"/api/v1/planning/board?date={day}",
+                                               job_id, args.cold))
             cookie = web_session(url)
             client.cookies.set("crewboard_session", cookie)
             del client.headers["Authorization"]
             rows.append(time_requests(client, "/board", args.requests))
         if args.browser:
             rows.append(time_browser(base, cookie, args.technicians, min(10, args.requests)))
+        if args.cold:
+            for fresh in (False, True):
+                rows.append(time_cold_in_process(url, day, job_id, args.cold, fresh))
     finally:
         proc.terminate()
         try:
@@ -279,11 +354,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.technicians} technicians, {args.jobs} jobs ({counts['jobs']} on the board), "
           f"{result['database']}, built in {built_s:.0f} s, "
           f"load avg {result['machine']['load_avg_1m']:.1f}")
-    print("| request | n | median ms | p95 ms | min ms | max ms | bytes |")
-    print("|---|---|---|---|---|---|---|")
+    print("| request | n | median ms | p95 ms | min ms | max ms | CPU median ms | CPU p95 ms "
+          "| bytes |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['path']} | {r['n']} | {r['median_ms']} | {r['p95_ms']} | {r['min_ms']} | "
-              f"{r['max_ms']} | {r['bytes']:,} |")
+              f"{r['max_ms']} | {r.get('cpu_median_ms', '')} | {r.get('cpu_p95_ms', '')} | "
+              f"{r['bytes']:,} |")
     print(f"(written to {out.relative_to(REPO)})")
     tmp.cleanup()
     return 0

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
 from crewboard.auth.actor import Actor
+from crewboard.jobs.kinds import JobStatus
 from crewboard.jobs.lifecycle import allowed_actions
 from crewboard.jobs.models import Job
+from crewboard.jobs.rows import JobRow
 from crewboard.jobs.schemas import JobRead, WindowRead
 
 
@@ -31,3 +37,48 @@ def read_job(job: Job, actor: Actor | None = None) -> JobRead:
         created_by_user_id=job.created_by_user_id, created_at=job.created_at,
         updated_at=job.updated_at, archived=job.archived, version=job.version,
         allowed_actions=allowed_actions(job.status, actor))
+
+
+def json_time(value: datetime | None) -> str | None:
+    """An aware datetime as pydantic's JSON mode writes it (UTC as ``Z``)."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def read_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[dict[str, Any]]:
+    """``read_job(job, actor).model_dump(mode="json")`` for many rows, without pydantic.
+
+    The same keys, order and values (a test holds the two together); pydantic
+    costs about 80 us a job, which is most of a 1,600-job board.
+    """
+    actions = {s: allowed_actions(s, actor) for s in JobStatus}
+    out = []
+    for j in rows:
+        planned_end = j.planned_start + timedelta(minutes=j.duration_min) \
+            if j.planned_start is not None else None
+        out.append({
+            "id": j.id, "ref": f"J-{j.id}", "status": j.status.value,
+            "priority": j.priority.value, "customer_id": j.customer_id,
+            "customer_name": j.customer.name, "location_id": j.location_id,
+            "address": j.location.address, "lat": j.location.lat, "lon": j.location.lon,
+            "contact_name": j.contact_name, "contact_phone": j.contact_phone,
+            "contact_email": j.contact_email, "job_type_id": j.job_type_id,
+            "job_type": j.job_type_name, "description": j.description,
+            "required_skills": dict(j.skills), "required_equipment": list(j.required_equipment),
+            "windows": [{"start": json_time(w.starts_at), "end": json_time(w.ends_at)}
+                        for w in j.windows],
+            "duration_min": j.duration_min, "technician_id": j.technician_id,
+            "technician_name": j.technician_name, "planned_start": json_time(j.planned_start),
+            "planned_end": json_time(planned_end), "pinned": j.pinned,
+            "access_notes": j.access_notes, "customer_confirmed": j.customer_confirmed,
+            "arrived_at": json_time(j.arrived_at), "completed_at": json_time(j.completed_at),
+            "proof_notes": j.proof_notes, "proof_photos": list(j.proof_photos),
+            "signature_ref": j.signature_ref, "signed_by": j.signed_by,
+            "outcome_reason": j.outcome_reason, "billing_ref": j.billing_ref,
+            "parent_id": j.parent_id, "source": j.source.value,
+            "created_by_user_id": j.created_by_user_id, "created_at": json_time(j.created_at),
+            "updated_at": json_time(j.updated_at), "archived": j.archived,
+            "version": j.version, "allowed_actions": list(actions[j.status])})
+    return out

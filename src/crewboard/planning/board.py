@@ -5,58 +5,75 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import Actor, Role
-from crewboard.company.clock import local_at
-from crewboard.company.queries import company_tz, get_company
+from crewboard.company.clock import day_bounds, local_at
+from crewboard.company.queries import get_company
 from crewboard.db import utcnow
 from crewboard.events.models import Event
 from crewboard.jobs.kinds import JobStatus, Priority
-from crewboard.jobs.models import Job
-from crewboard.jobs.queries import day_loading, jobs_query
-from crewboard.jobs.read import read_job
+from crewboard.jobs.queries import jobs_query
+from crewboard.jobs.read import read_job_rows
+from crewboard.jobs.rows import job_rows
 from crewboard.planning.current import current_plan
 from crewboard.planning.live import predictions, statuses
-from crewboard.planning.loader import DayContext, key_id, load_day, tech_key
+from crewboard.planning.loader import DayContext, DayJob, DayTech, key_id, load_day, tech_key
+from crewboard.planning.travel_memo import RememberingModel
 from crewboard.routing.plan import Plan
 from crewboard.routing.timing import TravelTable
+from crewboard.routing.travel import StraightLineModel
 from crewboard.technicians.kinds import AbsenceKind
-from crewboard.technicians.models import Technician
+from crewboard.technicians.rows import technician_rows
 from crewboard.tracking.queries import customer_exceptions
 
 QUEUE_LIMIT = 500
+_TRAVEL = RememberingModel(StraightLineModel())
+"""The default travel model, keeping the last matrix between board loads."""
+
+
+def forget_travel() -> None:
+    """Drop the remembered travel matrix (benchmarks time a load without it)."""
+    _TRAVEL.forget()
 
 
 def board_day(session: Session, actor: Actor, day: date,
               now: datetime | None = None) -> dict[str, Any]:
-    """Technicians with their timed routes, the day's jobs, the queue and the exceptions."""
+    """Technicians with their timed routes, the day's jobs, the queue and the exceptions.
+
+    Read as plain rows with a constant handful of Core queries (``job_rows``,
+    ``technician_rows``): ORM entities for 1,600 jobs cost most of a cold load.
+    """
     only = [actor.technician_id] if actor.role is Role.technician else None
-    tz = company_tz(session)
-    jobs = list(session.scalars(day_loading(jobs_query(actor, tz, day=day))).unique())
+    company = get_company(session)
+    tz = ZoneInfo(company.timezone)
+    wanted = [jobs_query(actor, tz, day=day)]
     if only is None:
-        seen = {j.id for j in jobs}
-        queue = jobs_query(actor, tz, status=[JobStatus.unscheduled], unassigned=True)
-        jobs += [j for j in session.scalars(day_loading(queue).limit(QUEUE_LIMIT)).unique()
-                 if j.id not in seen]
+        wanted.append(jobs_query(actor, tz, status=[JobStatus.unscheduled], unassigned=True)
+                      .limit(QUEUE_LIMIT))
+    jobs = job_rows(session, *wanted)
+    start, end = day_bounds(tz, day)
+    crew = technician_rows(session, day.weekday(), start, end, ids=only)  # type: ignore[arg-type]
     ctx = load_day(session, day, now=now, technician_ids=only,  # type: ignore[arg-type]
-                   include_unassigned=only is None, jobs=jobs)
+                   include_unassigned=only is None, jobs=jobs, technicians=crew,
+                   travel=_TRAVEL)
     table = TravelTable(ctx.problem)  # one matrix for timing and predictions
     plan = current_plan(ctx, table)
     preds = predictions(ctx, plan, table)
     now_status = statuses(ctx)  # once: it reads every job
-    company = get_company(session)
     return {
         "date": day.isoformat(), "timezone": company.timezone,
         "day_start": company.day_start, "day_end": company.day_end,
         "now": (ctx.now or now or datetime.now(ctx.tz)).isoformat(),
         "technicians": [_technician(ctx, plan, preds, t, now_status)
                         for t in ctx.technicians.values()],
-        "jobs": [read_job(j, actor).model_dump(mode="json") for j in jobs],
+        "jobs": read_job_rows(jobs, actor),
         "kpis": dict(plan.kpis),
         "exceptions": (exceptions(ctx, preds, jobs) + customer_exceptions(session, jobs))
         if only is None else [],
@@ -67,7 +84,7 @@ def _iso(ctx: DayContext, seconds: int | None) -> str | None:
     return ctx.to_time(seconds).isoformat() if seconds is not None else None
 
 
-def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: Technician,
+def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: DayTech,
                 now_status: dict) -> dict[str, Any]:
     key = tech_key(tech.id)
     route = plan.route_of(key)
@@ -105,7 +122,7 @@ def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: Technician,
     }
 
 
-def exceptions(ctx: DayContext, preds: dict, jobs: list[Job]) -> list[dict[str, Any]]:
+def exceptions(ctx: DayContext, preds: dict, jobs: Sequence[DayJob]) -> list[dict[str, Any]]:
     """What needs a dispatcher's attention now, most urgent first."""
     out: list[dict[str, Any]] = []
     names = {k: t.name for k, t in ctx.technicians.items()}

@@ -3,9 +3,10 @@ means for the rest of their day (ETAs and risks)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from crewboard.jobs.kinds import JobStatus
-from crewboard.jobs.models import Job
-from crewboard.planning.loader import FRESH_POSITION, DayContext, job_key, tech_key
+from crewboard.planning.loader import FRESH_POSITION, DayContext, DayJob, job_key, tech_key
 from crewboard.routing import problem as rp
 from crewboard.routing.eta import Prediction, TechStatus, predict
 from crewboard.routing.plan import Plan
@@ -18,7 +19,7 @@ def statuses(ctx: DayContext) -> dict[str, TechStatus]:
         return {}
     now = ctx.to_seconds(ctx.now)
     out: dict[str, TechStatus] = {}
-    under_way: dict[int, Job] = {}  # one pass over the jobs, not one per technician
+    under_way: dict[int, DayJob] = {}  # one pass over the jobs, not one per technician
     for j in ctx.jobs.values():
         if j.status in (JobStatus.on_site, JobStatus.en_route) and j.technician_id is not None:
             under_way.setdefault(j.technician_id, j)
@@ -44,7 +45,14 @@ def predictions(ctx: DayContext, plan: Plan,
         return {}
     now = statuses(ctx)
     table = table or TravelTable(ctx.problem)
-    return {r.technician_id: predict(ctx.problem, r, now[r.technician_id], table=table)
+    techs = {t.id: t for t in ctx.problem.technicians}
+    jobs = {j.id: j for j in ctx.problem.jobs}
+    # each technician with just their route's jobs: predict indexes the problem's
+    # jobs on every call, which for the whole day is technicians x jobs
+    return {r.technician_id: predict(
+                replace(ctx.problem, technicians=[techs[r.technician_id]],
+                        jobs=[jobs[s.job_id] for s in r.stops]),
+                r, now[r.technician_id], table=table)
             for r in plan.routes if r.technician_id in now}
 
 

@@ -22,8 +22,10 @@ from crewboard.db import utcnow
 from crewboard.jobs.kinds import IN_PROGRESS, JobStatus, Priority
 from crewboard.jobs.models import Job
 from crewboard.jobs.queries import day_loading, on_day
+from crewboard.jobs.rows import JobRow
 from crewboard.routing import problem as rp
 from crewboard.technicians.models import Technician
+from crewboard.technicians.rows import TechnicianRow
 
 LUNCH_WINDOW = ("11:00", "14:00")
 """Lunch must start in this local interval (the shift's break length is kept)."""
@@ -47,6 +49,11 @@ def key_id(key: str) -> int:
     return int(key.split("-", 1)[1])
 
 
+DayJob = Job | JobRow
+"""An ORM job (planning that writes) or a plain row (the board, which only reads)."""
+DayTech = Technician | TechnicianRow
+
+
 @dataclass(frozen=True)
 class DayContext:
     """A day's problem plus the maps back to database rows."""
@@ -56,8 +63,8 @@ class DayContext:
     origin: datetime
     now: datetime | None
     problem: rp.Problem
-    jobs: dict[str, Job]
-    technicians: dict[str, Technician]
+    jobs: dict[str, DayJob]
+    technicians: dict[str, DayTech]
 
     def to_time(self, seconds: int) -> datetime:
         return self.origin + timedelta(seconds=int(seconds))
@@ -70,18 +77,21 @@ def load_day(session: Session, day: date, *, now: datetime | None = None,
              technician_ids: Sequence[int] | None = None, include_unassigned: bool = True,
              exclude_job_ids: Sequence[int] = (), options: rp.Options | None = None,
              travel: rp.TravelTimeModel | None = None,
-             jobs: Sequence[Job] | None = None) -> DayContext:
+             jobs: Sequence[DayJob] | None = None,
+             technicians: Sequence[DayTech] | None = None) -> DayContext:
     """Load ``day``; when ``now`` falls inside it, the past is fixed and techs start from now.
 
-    ``jobs`` lets a caller that already read the day's jobs (the board) hand
-    them over instead of reading them again; they are filtered the same way.
+    ``jobs`` and ``technicians`` let a caller that already read the day (the
+    board, as plain rows) hand it over instead of reading it again; the jobs
+    are filtered the same way, the technicians are taken as given.
     """
     tz = company_tz(session)
     origin, day_end = day_bounds(tz, day)
     origin = origin.astimezone(tz)  # sentences from routing then read in company time
     now = now or utcnow()
     same_day = origin <= now < day_end
-    techs = _technicians(session, technician_ids)
+    techs = (_technicians(session, technician_ids) if technicians is None
+             else list(technicians))
     candidates = (_jobs(session, tz, day) if jobs is None
                   else [j for j in jobs if not j.archived])
     tech_ids = {t.id for t in techs}
@@ -91,7 +101,7 @@ def load_day(session: Session, day: date, *, now: datetime | None = None,
     ctx_jobs = {job_key(j.id): j for j in jobs}
     ctx_techs = {tech_key(t.id): t for t in techs}
     origin_s = lambda dt: int((dt - origin).total_seconds())  # noqa: E731
-    on_site: dict[int, Job] = {}  # one pass over the jobs, not one per technician
+    on_site: dict[int, DayJob] = {}  # one pass over the jobs, not one per technician
     for j in jobs:
         if j.status is JobStatus.on_site and j.technician_id is not None:
             on_site.setdefault(j.technician_id, j)
@@ -122,15 +132,15 @@ def _jobs(session: Session, tz: ZoneInfo, day: date) -> list[Job]:
     return list(session.scalars(day_loading(stmt)).unique())
 
 
-def _plannable(job: Job, same_day: bool) -> bool:
+def _plannable(job: DayJob, same_day: bool) -> bool:
     """Planned work of the day; on the day itself, unscheduled emergencies too."""
     if job.status in PLANNABLE:
         return True
     return same_day and job.status is JobStatus.unscheduled and job.priority is Priority.emergency
 
 
-def _technician(tech: Technician, tz: ZoneInfo, day: date, secs, now: datetime | None,  # type: ignore[no-untyped-def]
-                on_site_jobs: dict[int, Job]) -> rp.Technician:
+def _technician(tech: DayTech, tz: ZoneInfo, day: date, secs, now: datetime | None,  # type: ignore[no-untyped-def]
+                on_site_jobs: dict[int, DayJob]) -> rp.Technician:
     shift = next((s for s in tech.shifts if s.weekday == day.weekday()), None)
     if shift is None:  # not working today: an empty shift keeps pinned jobs explainable
         start = end = secs(local_at(tz, day, "00:00"))
@@ -167,7 +177,7 @@ def _technician(tech: Technician, tz: ZoneInfo, day: date, secs, now: datetime |
         time_off=[w for w in time_off if w.end > w.start])
 
 
-def routing_job(job: Job, secs, tech_keys: set[str]) -> rp.Job:  # type: ignore[no-untyped-def]
+def routing_job(job: DayJob, secs, tech_keys: set[str]) -> rp.Job:  # type: ignore[no-untyped-def]
     service = job.duration_min * 60
     windows = [rp.TimeWindow(secs(w.starts_at), secs(w.ends_at) + service) for w in job.windows]
     tech = tech_key(job.technician_id) if job.technician_id is not None else None

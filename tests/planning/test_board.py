@@ -1,0 +1,148 @@
+"""The board's data read as plain rows gives exactly the payload the ORM path gave.
+
+The oracle rebuilds the day from ORM entities with the same building blocks
+(``read_job``, ``load_day`` reading the crew itself, ``_technician``,
+``exceptions``), on a day with every kind of job state, an absence, a fresh
+position, a customer request and a queue, for each role.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from crewboard.auth.actor import SYSTEM, Actor, Role
+from crewboard.db import utcnow
+from crewboard.jobs import actions as A
+from crewboard.jobs.kinds import IncompleteReason, JobStatus
+from crewboard.jobs.models import Job
+from crewboard.jobs.queries import day_loading, jobs_query
+from crewboard.jobs.read import read_job
+from crewboard.planning import board
+from crewboard.planning.current import current_plan
+from crewboard.planning.live import predictions, statuses
+from crewboard.planning.loader import load_day
+from crewboard.technicians.actions import do_add_absence, do_report_location
+from crewboard.technicians.kinds import AbsenceKind
+from crewboard.technicians.models import Technician
+from crewboard.tracking.actions import do_customer_request
+from crewboard.tracking.queries import customer_exceptions
+from tests.conftest import TZ, World
+from tests.web.board_day import BoardDay, local, today
+from tests.web.board_day import board_day as build_day
+
+
+def _busy_day(world: World) -> BoardDay:
+    """The web tests' day, moved along: every state, a call-out, a position, a request."""
+    day = build_day(world)
+    j, t = day.jobs, day.techs
+
+    def go(s: Session) -> None:
+        job = lambda name: s.get(Job, j[name])  # noqa: E731
+        A.do_dispatch_job(s, SYSTEM, job("dana1"))
+        A.do_accept_job(s, SYSTEM, job("dana1"))
+        A.do_start_travel(s, SYSTEM, job("dana1"))
+        A.do_arrive(s, SYSTEM, job("dana1"))
+        A.do_dispatch_job(s, SYSTEM, job("ravi1"))
+        A.do_accept_job(s, SYSTEM, job("ravi1"))
+        A.do_start_travel(s, SYSTEM, job("ravi1"))
+        A.do_arrive(s, SYSTEM, job("ravi1"))
+        A.do_complete_job(s, SYSTEM, job("ravi1"), notes="fixed", signed_by="Alan")
+        A.do_dispatch_job(s, SYSTEM, job("ravi2"))
+        A.do_mark_incomplete(s, SYSTEM, job("ravi2"), reason=IncompleteReason.parts_needed)
+        A.do_cancel_job(s, SYSTEM, job("tap"), reason="customer away")
+        do_customer_request(s, job("pipe"), "reschedule", "next week please")
+        do_report_location(s, SYSTEM, s.get(Technician, t["dana"]), lat=41.91, lon=-87.66,
+                           at=None, accuracy_m=5.0)
+        do_add_absence(s, SYSTEM, s.get(Technician, t["maria"]), kind=AbsenceKind.call_out,
+                       starts_at=local("00:00"), ends_at=local("23:00"), reason="flu")
+        do_add_absence(s, SYSTEM, s.get(Technician, t["ravi"]), kind=AbsenceKind.time_off,
+                       starts_at=local("00:00") - timedelta(days=9),
+                       ends_at=local("00:00") - timedelta(days=8), reason="last week")
+
+    world.run(go)
+    maria = world.run(lambda s: s.get(Technician, day.techs["maria"]))
+    world.run(lambda s: A.do_assign_job(s, SYSTEM, s.get(Job, j["gas"]),
+                                        s.get(Technician, maria.id), local("15:00"),
+                                        override=True, override_reason="test"))
+    return day
+
+
+def _more(s: Session, customer_id: int, tech_id: int, i: int) -> None:
+    wins = [] if i % 3 == 0 else [(local("09:00"), local("11:00"))]
+    job = A.do_create_job(s, SYSTEM, customer_id=customer_id, windows=wins,
+                          required_skills={"plumbing": 1}, duration_min=30)
+    if i % 3 == 1:
+        A.do_assign_job(s, SYSTEM, job, s.get(Technician, tech_id), local("16:00"),
+                        override=True, override_reason="test")
+
+
+def _orm_board(s: Session, actor: Actor, now: Any) -> dict[str, Any]:
+    """The payload as the ORM path built it (entities, read_job, pydantic)."""
+    from zoneinfo import ZoneInfo
+
+    only = [actor.technician_id] if actor.role is Role.technician else None
+    tz, day = ZoneInfo(TZ), today()
+    jobs = list(s.scalars(day_loading(jobs_query(actor, tz, day=day))).unique())
+    if only is None:
+        seen = {x.id for x in jobs}
+        queue = jobs_query(actor, tz, status=[JobStatus.unscheduled], unassigned=True)
+        jobs += [x for x in s.scalars(day_loading(queue).limit(board.QUEUE_LIMIT)).unique()
+                 if x.id not in seen]
+    ctx = load_day(s, day, now=now, technician_ids=only,  # type: ignore[arg-type]
+                   include_unassigned=only is None, jobs=jobs)
+    plan = current_plan(ctx)
+    preds = predictions(ctx, plan)
+    return {"technicians": [board._technician(ctx, plan, preds, x, statuses(ctx))
+                            for x in ctx.technicians.values()],
+            "jobs": [read_job(x, actor).model_dump(mode="json") for x in jobs],
+            "kpis": dict(plan.kpis),
+            "exceptions": (board.exceptions(ctx, preds, jobs) + customer_exceptions(s, jobs))
+            if only is None else []}
+
+
+@pytest.mark.parametrize("role", [Role.admin, Role.dispatcher, Role.viewer, Role.technician])
+def test_rows_give_the_orm_payload(world: World, role: Role) -> None:
+    day = _busy_day(world)
+    actor = Actor(user_id=None, role=role, name="someone",
+                  technician_id=day.techs["dana"] if role is Role.technician else None)
+    now = utcnow()
+    with world.db.session() as s:
+        got = board.board_day(s, actor, today(), now=now)
+    with world.db.session() as s:
+        want = _orm_board(s, actor, now)
+    for key in want:
+        assert got[key] == want[key], key
+    assert {x["status"] for x in got["jobs"]} >= (
+        {"on_site"} if role is Role.technician else
+        {"on_site", "completed", "incomplete", "cancelled", "unscheduled"})
+    if role is not Role.technician:
+        kinds = {e["kind"] for e in got["exceptions"]}
+        assert {"urgent_unassigned", "call_out", "customer_reschedule"} <= kinds
+        maria = next(x for x in got["technicians"] if x["id"] == day.techs["maria"])
+        assert [a["reason"] for a in maria["absences"]] == ["flu"]  # not last week's
+
+
+def test_cold_load_issues_a_constant_number_of_queries(world: World) -> None:
+    day = _busy_day(world)
+    actor = Actor(user_id=None, role=Role.dispatcher, name="office")
+    counts, sizes = [], []
+    for extra in (0, 12):
+        for i in range(extra):  # more of everything: on the day, on a route, in the queue
+            customer = world.customer(f"More {i}")
+            world.run(lambda s, c=customer, i=i: _more(s, c, day.techs["dana"], i))
+        seen: list[str] = []
+        listen = lambda *a, seen=seen: seen.append(a[2])  # noqa: E731
+        with world.db.session() as s:
+            event.listen(world.db.engine, "before_cursor_execute", listen)
+            try:
+                sizes.append(len(board.board_day(s, actor, today())["jobs"]))
+            finally:
+                event.remove(world.db.engine, "before_cursor_execute", listen)
+        counts.append(len(seen))
+    assert sizes[1] == sizes[0] + 12
+    assert counts[0] == counts[1] <= 12, counts
