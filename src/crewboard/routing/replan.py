@@ -94,7 +94,7 @@ def replan(
         for j in sorted(known - on_routes - {u.job_id for u in unassigned})
     )
     kpis = compute_kpis(routes, unassigned, available_seconds(tech_days(problem)))
-    return Plan(routes, unassigned, kpis, problem.origin)
+    return Plan(routes, unassigned, kpis, problem.origin, sub_plan.engine)
 
 
 @dataclass(frozen=True)
