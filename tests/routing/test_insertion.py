@@ -218,3 +218,39 @@ def test_routes_that_are_already_late_do_not_break_ranking():
     assert cands["b"].feasible
     # Before the late visit nothing fits; after it the insertion adds no new lateness.
     assert cands["a"].position == 2
+
+
+def test_limited_ranking_matches_the_full_ranking_on_random_days():
+    from dataclasses import replace
+
+    from tests.routing.builders import random_problem, solve_checked
+
+    for seed in range(12):
+        p = random_problem(seed)
+        state = DayState(p, solve_checked(p))
+        for j in p.jobs:
+            q = replace(j, id=f"q-{j.id}", fixed=None)
+            full = state.rank(q)
+            keys = [(not c.feasible, c.score) for c in full]
+            assert keys == sorted(keys)
+            for k in range(1, len(full) + 1):
+                assert state.rank(q, k) == full[:k]
+
+
+def test_sentences_are_written_on_read_and_describe_the_query():
+    p = problem(
+        [tech("a", 0, name="Ann"), tech("b", 9, name="Bo")],
+        [job("x", 1), job("y", 8), job("big", 2, 8 * H)],
+    )
+    state = DayState(p, _plan(p, {"a": ["x"], "b": ["y"]}))
+    new = job("n", 2)
+    cands = state.rank(new)
+    assert not any(isinstance(c._why, str) for c in cands)  # nothing formatted yet
+    expected = [c.reason for c in DayState(p, _plan(p, {"a": ["x"], "b": ["y"]})).rank(new)]
+    state.update(_route(p, "a", ["x", "big"]))  # later changes do not leak into old answers
+    assert [c.reason for c in cands] == expected
+    assert isinstance(cands[0]._why, str)
+    assert cands[0].reason.startswith("adds ")
+    assert "reason='adds " in repr(cands[0])
+    assert cands == DayState(p, _plan(p, {"a": ["x"], "b": ["y"]})).rank(new)
+    assert len({*cands, *cands}) == len(cands)

@@ -27,8 +27,8 @@ their current window (conservative when they have several).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -48,7 +48,7 @@ WORKLOAD_WEIGHT = 0.05  # seconds of score per second of work already on the rou
 WAIT_WEIGHT = 0.5  # seconds of score per second the technician would wait at the job
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False, slots=True)
 class Candidate:
     """One technician's best way to take the job, or why they cannot.
 
@@ -72,7 +72,11 @@ class Candidate:
         Lower is better: extra drive + half the new waiting + 3 s per minute
         of work already on the route (spreads work).
     reason:
-        A sentence for the dispatcher.
+        A sentence for the dispatcher. It is a property: :meth:`DayState.rank`
+        writes it only when first read, so ranking every technician stays
+        cheap when a caller looks at a few sentences (the fields above are
+        always filled in). Constructing a ``Candidate`` takes the sentence
+        as the last argument.
     """
 
     technician_id: str
@@ -88,7 +92,32 @@ class Candidate:
     jobs: int
     work_s: int
     score: float
-    reason: str
+    _why: str | _Cols = field(repr=False)
+    _row: int = field(default=-1, repr=False)
+
+    @property
+    def reason(self) -> str:
+        """A sentence for the dispatcher (written on first read, then kept)."""
+        why = self._why
+        if not isinstance(why, str):
+            why = why.sentence(self._row)
+            object.__setattr__(self, "_why", why)
+        return why
+
+    def _key(self) -> tuple:
+        return (*(getattr(self, f.name) for f in fields(self)[:-2]), self.reason)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Candidate):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)[:-2])
+        return f"Candidate({body}, reason={self.reason!r})"
 
 
 class _TechSlack:
@@ -340,15 +369,33 @@ class DayState:
         self.lat = np.asarray([p.lat for p in locs], dtype=np.float64)
         self.lon = np.asarray([p.lon for p in locs], dtype=np.float64)
         self.tech_work = np.asarray([self.techs[t].work_s for t in tech_ids], dtype=np.int64)
-        self.tech_maxwork = np.asarray(
-            [
-                self.days[t].technician.max_work_s
-                if self.days[t].technician.max_work_s is not None
-                else _INF
-                for t in tech_ids
-            ],
-            dtype=np.int64,
-        )
+        techs = [self.days[t].technician for t in tech_ids]
+        self.tech_maxwork = _int_or_inf([t.max_work_s for t in techs])
+        n_t = len(tech_ids)
+        self.tech_index = np.arange(n_t, dtype=np.int64)
+        self.index_of = {t: i for i, t in enumerate(tech_ids)}
+        self.tech_avail = np.asarray([self.days[t].available for t in tech_ids], dtype=bool)
+        self.tech_load = np.asarray([self.techs[t].load for t in tech_ids], dtype=np.int64)
+        self.tech_cap = _int_or_inf([t.capacity for t in techs])
+        self._levels: dict[str, np.ndarray] = {}
+        self._no_gap = np.zeros(n_t, dtype=bool)
+
+    def _skill_gaps(self, need: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per technician: lacks a required skill; has one below the level."""
+        if not need:
+            return self._no_gap, self._no_gap
+        missing = np.zeros(len(self.tech_ids), dtype=bool)
+        low = np.zeros(len(self.tech_ids), dtype=bool)
+        for name, level in need.items():
+            have = self._levels.get(name)
+            if have is None:
+                have = self._levels[name] = np.asarray(
+                    [self.days[t].technician.skills.get(name, 0) for t in self.tech_ids],
+                    dtype=np.int64,
+                )
+            missing |= have <= 0
+            low |= (have > 0) & (have < level)
+        return missing, low
 
     def _travel(self, loc: Location) -> tuple[np.ndarray, np.ndarray]:
         """(to_job[u], from_job[u]) for every known location ``u``, one vectorised call."""
@@ -371,6 +418,11 @@ class DayState:
     def rank(self, job: Job, limit: int | None = None) -> list[Candidate]:
         """Rank technicians for ``job``; see :func:`rank_technicians`."""
         return _rank(self, job, limit)
+
+
+def _int_or_inf(values: list[int | None]) -> np.ndarray:
+    """An int64 array with ``None`` (no limit) as a huge number."""
+    return np.asarray([_INF if v is None else v for v in values], dtype=np.int64)
 
 
 def _skill_fit(tech_skills: dict[str, int], need: dict[str, int]) -> tuple[str, str]:
@@ -458,62 +510,73 @@ def _rank(state: DayState, job: Job, limit: int | None) -> list[Candidate]:
     first = np.ones(len(order), dtype=bool)
     first[1:] = state.pos_tech[order][1:] != state.pos_tech[order][:-1]
     best = order[first]  # one position per technician, in technician order
-    cols = _Cols(
-        tech=state.pos_tech[best].tolist(),
-        node=state.pos_node[best].tolist(),
-        ok=ok[best].tolist(),
-        arr=arr[best].tolist(),
-        start=start[best].tolist(),
-        chosen=chosen[best].tolist(),
-        extra=extra[best].tolist(),
-        own_late=own_late[best].tolist(),
-        push=push[best].tolist(),
-        brk_over=brk_over[best].tolist(),
-        over_work=over_work[best].tolist(),
-        unreachable=unreachable[best].tolist(),
-        wait=wait[best].tolist(),
+
+    # Per technician (vectorised): the checks that come before the route, then
+    # feasibility and score, then the order. Only the returned technicians get
+    # a Candidate, and their sentences are written when first read.
+    n_t = len(state.tech_ids)
+    has_pos = np.zeros(n_t, dtype=bool)
+    has_pos[state.pos_tech[best]] = True
+    p_of = np.zeros(n_t, dtype=np.int64)  # index into ``best`` (valid where has_pos)
+    p_of[state.pos_tech[best]] = np.arange(len(best))
+    missing, low = state._skill_gaps(job.required_skills)
+    blocked = ~state.tech_avail | missing | low
+    if job.pinned_to is not None:
+        blocked |= state.tech_index != state.index_of.get(job.pinned_to, -1)
+    blocked |= (state.tech_load + job.amount) > state.tech_cap
+    blocked |= ~has_pos
+    feas_t = ~blocked & has_pos & ok[best][p_of]
+    score_t = np.where(
+        feas_t,
+        extra[best][p_of] + WAIT_WEIGHT * wait[best][p_of] + WORKLOAD_WEIGHT * state.tech_work,
+        float(_INF),
     )
-    at = {t: i for i, t in enumerate(cols.tech)}
-    if limit is None or limit >= len(state.tech_ids):
-        out = [
-            _candidate(state, job, tid, at.get(ti), cols, wins)
-            for ti, tid in enumerate(state.tech_ids)
-        ]
-        out.sort(key=lambda c: (not c.feasible, c.score))
-        return out if limit is None else out[:limit]
-    # Only the best ``limit`` get a sentence: order first, with the same keys.
-    keys = []
-    for ti, tid in enumerate(state.tech_ids):
-        p = at.get(ti)
-        score = _quick_score(state, job, tid, p, cols)
-        keys.append((score is None, score if score is not None else 0.0, ti))
-    keys.sort()
+    ranked = np.lexsort((state.tech_index, score_t, ~feas_t))
+    if limit is not None:
+        ranked = ranked[:limit]
+    sel = best[p_of[ranked]]
+    cols = _Cols(
+        clock=state.clock,
+        days=state.days,
+        job=job,
+        wins=wins,
+        slack=[state.techs[state.tech_ids[ti]] for ti in ranked.tolist()],
+        blocked=blocked[ranked].tolist(),
+        node=state.pos_node[sel].tolist(),
+        ok=ok[sel].tolist(),
+        arr=arr[sel].tolist(),
+        start=start[sel].tolist(),
+        chosen=chosen[sel].tolist(),
+        extra=extra[sel].tolist(),
+        own_late=own_late[sel].tolist(),
+        push=push[sel].tolist(),
+        brk_over=brk_over[sel].tolist(),
+        over_work=over_work[sel].tolist(),
+        unreachable=unreachable[sel].tolist(),
+        wait=wait[sel].tolist(),
+    )
+    skill_code = np.where(missing, 2, np.where(low, 1, 0))[ranked].tolist()
     return [
-        _candidate(state, job, state.tech_ids[ti], at.get(ti), cols, wins)
-        for _, _, ti in keys[:limit]
+        _candidate(cols, i, _SKILL_FIT[sc], score)
+        for i, (sc, score) in enumerate(zip(skill_code, score_t[ranked].tolist(), strict=True))
     ]
-
-
-def _quick_score(state: DayState, job: Job, tid: str, p: int | None, c: _Cols) -> float | None:
-    """The candidate's score if feasible, else ``None`` (no sentence built)."""
-    if p is None or not c.ok[p]:
-        return None
-    s = state.techs[tid]
-    day = s.day
-    tech = day.technician
-    if not day.available or (job.pinned_to is not None and job.pinned_to != tid):
-        return None
-    for name, level in job.required_skills.items():
-        if tech.skills.get(name, 0) < level:
-            return None
-    if tech.capacity is not None and s.load + job.amount > tech.capacity:
-        return None
-    return c.extra[p] + WAIT_WEIGHT * c.wait[p] + WORKLOAD_WEIGHT * s.work_s
 
 
 @dataclass
 class _Cols:
-    tech: list
+    """One query's returned technicians, in ranking order (row ``i`` each).
+
+    Candidates keep this to write their sentence when it is first read. It
+    holds each technician's slack object of this query (``update`` replaces
+    those, never mutates them), so a late read still describes this query.
+    """
+
+    clock: Callable[[int], str]
+    days: dict[str, TechDay]
+    job: Job
+    wins: list[TimeWindow]
+    slack: list[_TechSlack]
+    blocked: list
     node: list
     ok: list
     arr: list
@@ -527,130 +590,112 @@ class _Cols:
     unreachable: list
     wait: list
 
+    def window(self, i: int) -> TimeWindow | None:
+        ch = self.chosen[i]
+        return self.wins[int(ch)] if self.wins and ch >= 0 else None
 
-def _candidate(
-    state: DayState, job: Job, tid: str, p: int | None, c: _Cols, wins: list[TimeWindow]
-) -> Candidate:
-    s = state.techs[tid]
+    def sentence(self, i: int) -> str:
+        return _blocked_reason(self, i) if self.blocked[i] else _route_reason(self, i)
+
+
+_SKILL_FIT = ("ok", "level too low", "missing")
+
+
+def _candidate(c: _Cols, i: int, skill_fit: str, score: float) -> Candidate:
+    """Row ``i``'s fields; the sentence is written on first read (``c.sentence``)."""
+    s = c.slack[i]
+    tech = s.day.technician
+    tid = tech.id
+    if c.blocked[i]:
+        return Candidate(
+            tid, tech.name, False, -1, 0, 0, 0, None, "", skill_fit, s.n_jobs, s.work_s,
+            float(_INF), c, i,
+        )  # fmt: skip
+    w = c.window(i)
+    k = c.node[i]
+    position = s.n_fixed + k
+    eta, st, ex = c.arr[i], c.start[i], c.extra[i]
+    if c.ok[i]:
+        fit = "any time" if w is None else "waits" if st > eta else "inside"
+        return Candidate(
+            tid, tech.name, True, position, ex, eta, st, w, fit, skill_fit, s.n_jobs, s.work_s,
+            score, c, i,
+        )  # fmt: skip
+    if c.unreachable[i]:
+        fit = ""
+    elif c.own_late[i] > 0 and w is not None:
+        fit = "late"
+    elif (c.brk_over[i] > 0 and s.leg_brk[k] is not None) or c.push[i] > 0:
+        fit = "blocks route"
+    else:
+        fit = ""
+    return Candidate(
+        tid, tech.name, False, position, ex, eta, st, w, fit, skill_fit, s.n_jobs, s.work_s,
+        float(_INF), c, i,
+    )  # fmt: skip
+
+
+def _blocked_reason(c: _Cols, i: int) -> str:
+    """Why row ``i``'s technician cannot take the job before looking at their route."""
+    s, job = c.slack[i], c.job
     day = s.day
     tech = day.technician
-    clock = state.clock
-    skill_fit, skill_msg = (
-        _skill_fit(tech.skills, job.required_skills) if job.required_skills else ("ok", "")
-    )
-    reason = ""
     if not day.available:
-        reason = day.why
-    elif job.pinned_to is not None and job.pinned_to != tid:
-        reason = f"job is pinned to {_tech_name(state, job.pinned_to)}"
-    elif skill_msg:
-        reason = skill_msg
-    elif tech.capacity is not None and s.load + job.amount > tech.capacity:
-        reason = f"van full: load {s.load} + {job.amount} is over capacity {tech.capacity}"
-    elif p is None:
-        reason = "no time left in the shift"
-    if reason:
-        return Candidate(
-            tid,
-            tech.name,
-            False,
-            -1,
-            0,
-            0,
-            0,
-            None,
-            "",
-            skill_fit,
-            s.n_jobs,
-            s.work_s,
-            float(_INF),
-            reason,
-        )
-    assert p is not None
-    w = wins[int(c.chosen[p])] if wins and c.chosen[p] >= 0 else None
+        return day.why
+    if job.pinned_to is not None and job.pinned_to != tech.id:
+        d = c.days.get(job.pinned_to)
+        return f"job is pinned to {d.technician.name if d is not None else job.pinned_to}"
+    if job.required_skills:
+        _fit, msg = _skill_fit(tech.skills, job.required_skills)
+        if msg:
+            return msg
+    if tech.capacity is not None and s.load + job.amount > tech.capacity:
+        return f"van full: load {s.load} + {job.amount} is over capacity {tech.capacity}"
+    return "no time left in the shift"
+
+
+def _route_reason(c: _Cols, p: int) -> str:
+    """The sentence for row ``p``, a technician whose route was evaluated."""
+    s, clock, w = c.slack[p], c.clock, c.window(p)
+    day = s.day
+    tech = day.technician
     k = c.node[p]
-    position = s.n_fixed + k
     eta, st, ex = c.arr[p], c.start[p], c.extra[p]
-    fit = ""
     if c.ok[p]:
-        score = ex + WAIT_WEIGHT * c.wait[p] + WORKLOAD_WEIGHT * s.work_s
         if w is None:
-            fit, tail = "any time", "no time window"
+            tail = "no time window"
         elif st > eta:
-            fit = "waits"
             tail = f"waits {fmt_duration(st - eta)} for window {clock(w.start)}-{clock(w.end)}"
         else:
-            fit, tail = "inside", f"inside window {clock(w.start)}-{clock(w.end)}"
-        reason = f"adds {fmt_duration(ex)} drive, arrives {clock(eta)}, {tail}"
-        return Candidate(
-            tid,
-            tech.name,
-            True,
-            position,
-            ex,
-            eta,
-            st,
-            w,
-            fit,
-            skill_fit,
-            s.n_jobs,
-            s.work_s,
-            score,
-            reason,
-        )
+            tail = f"inside window {clock(w.start)}-{clock(w.end)}"
+        return f"adds {fmt_duration(ex)} drive, arrives {clock(eta)}, {tail}"
     if c.unreachable[p]:
-        reason = "cannot drive to the job's location"
-    elif c.own_late[p] > 0 and w is not None:
-        fit = "late"
-        reason = (
+        return "cannot drive to the job's location"
+    if c.own_late[p] > 0 and w is not None:
+        return (
             f"cannot reach window {clock(w.start)}-{clock(w.end)}"
             f" (earliest arrival {clock(eta)}, would finish {fmt_duration(int(c.own_late[p]))}"
             " late)"
         )
-    elif c.brk_over[p] > 0 and s.leg_brk[k] is not None:
-        fit = "blocks route"
+    if c.brk_over[p] > 0 and s.leg_brk[k] is not None:
         brk = s.leg_brk[k]
-        reason = f"would push the {brk.name} out of its window by {fmt_duration(c.brk_over[p])}"
-    elif c.push[p] > 0:
-        fit = "blocks route"
+        return f"would push the {brk.name} out of its window by {fmt_duration(c.brk_over[p])}"
+    if c.push[p] > 0:
         node = s.bind[k + 1]
         by = int(c.push[p])
         if node == "end":
-            reason = f"ends shift at {clock(day.end_time)} before the job could finish"
-        elif isinstance(node, Break):
-            reason = f"would push the {node.name} out of its window by {fmt_duration(by)}"
-        elif isinstance(node, Job):
-            reason = f"would make {node.name} late by {fmt_duration(by)}"
-        else:
-            reason = "does not fit the route"
-    elif c.over_work[p] > 0:
-        reason = (
+            return f"ends shift at {clock(day.end_time)} before the job could finish"
+        if isinstance(node, Break):
+            return f"would push the {node.name} out of its window by {fmt_duration(by)}"
+        if isinstance(node, Job):
+            return f"would make {node.name} late by {fmt_duration(by)}"
+        return "does not fit the route"
+    if c.over_work[p] > 0:
+        return (
             f"would exceed the {fmt_duration(tech.max_work_s or 0)} max working time by"
             f" {fmt_duration(int(c.over_work[p]))}"
         )
-    else:
-        reason = "does not fit the route"
-    return Candidate(
-        tid,
-        tech.name,
-        False,
-        position,
-        ex,
-        eta,
-        st,
-        w,
-        fit,
-        skill_fit,
-        s.n_jobs,
-        s.work_s,
-        float(_INF),
-        reason,
-    )
-
-
-def _tech_name(state: DayState, tech_id: str) -> str:
-    d = state.days.get(tech_id)
-    return d.technician.name if d is not None else tech_id
+    return "does not fit the route"
 
 
 def rank_technicians(
