@@ -54,7 +54,7 @@ def read_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[di
     costs about 80 us a job, which is most of a 1,600-job board.
     """
     actions = {s: allowed_actions(s, actor) for s in JobStatus}
-    out = []
+    out = []  # the rows' own lists and dicts are used as they are: rows live one request
     for j in rows:
         planned_end = j.planned_start + timedelta(minutes=j.duration_min) \
             if j.planned_start is not None else None
@@ -66,7 +66,7 @@ def read_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[di
             "contact_name": j.contact_name, "contact_phone": j.contact_phone,
             "contact_email": j.contact_email, "job_type_id": j.job_type_id,
             "job_type": j.job_type_name, "description": j.description,
-            "required_skills": dict(j.skills), "required_equipment": list(j.required_equipment),
+            "required_skills": j.skills, "required_equipment": j.required_equipment,
             "windows": [{"start": json_time(w.starts_at), "end": json_time(w.ends_at)}
                         for w in j.windows],
             "duration_min": j.duration_min, "technician_id": j.technician_id,
@@ -74,7 +74,7 @@ def read_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[di
             "planned_end": json_time(planned_end), "pinned": j.pinned,
             "access_notes": j.access_notes, "customer_confirmed": j.customer_confirmed,
             "arrived_at": json_time(j.arrived_at), "completed_at": json_time(j.completed_at),
-            "proof_notes": j.proof_notes, "proof_photos": list(j.proof_photos),
+            "proof_notes": j.proof_notes, "proof_photos": j.proof_photos,
             "signature_ref": j.signature_ref, "signed_by": j.signed_by,
             "outcome_reason": j.outcome_reason, "billing_ref": j.billing_ref,
             "parent_id": j.parent_id, "source": j.source.value,

@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -84,6 +85,16 @@ def _iso(ctx: DayContext, seconds: int | None) -> str | None:
     return ctx.to_time(seconds).isoformat() if seconds is not None else None
 
 
+@lru_cache(maxsize=256)
+def _local_at(tz: ZoneInfo, day: date, hhmm: str) -> datetime:
+    return local_at(tz, day, hhmm)
+
+
+def _local(ctx: DayContext, hhmm: str) -> datetime:
+    """``local_at`` for the day; a crew shares a few shift times, so remembered."""
+    return _local_at(ctx.tz, ctx.day, hhmm)
+
+
 def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: DayTech,
                 now_status: dict) -> dict[str, Any]:
     key = tech_key(tech.id)
@@ -91,6 +102,7 @@ def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: DayTech,
     pred = preds.get(key)
     eta = {s.job_id: s for s in pred.stops} if pred else {}
     shift = next((s for s in tech.shifts if s.weekday == ctx.day.weekday()), None)
+    day_start, day_end = _local(ctx, "00:00"), _local(ctx, "23:59")
     stops = []
     for stop in route.stops if route else ():
         live = eta.get(stop.job_id)
@@ -100,15 +112,13 @@ def _technician(ctx: DayContext, plan: Plan, preds: dict, tech: DayTech,
             "travel_s": stop.travel_s, "late_s": stop.late_s,
             "eta": _iso(ctx, live.arrival) if live else None,
             "predicted_late_s": live.late_s if live else None})
-    day_start, day_end = (local_at(ctx.tz, ctx.day, "00:00"),
-                          local_at(ctx.tz, ctx.day, "23:59"))
     status = now_status.get(key)
     return {
         "id": tech.id, "name": tech.name, "photo_url": tech.photo_url,
         "skills": tech.skill_levels(), "equipment": list(tech.equipment),
         "region": tech.region, "status": status.kind if status else "planned",
-        "shift": ({"start": local_at(ctx.tz, ctx.day, shift.start).isoformat(),
-                   "end": local_at(ctx.tz, ctx.day, shift.end).isoformat()} if shift else None),
+        "shift": ({"start": _local(ctx, shift.start).isoformat(),
+                   "end": _local(ctx, shift.end).isoformat()} if shift else None),
         "breaks": [{"name": b.name, "start": _iso(ctx, b.start), "end": _iso(ctx, b.end)}
                    for b in (route.breaks if route else ())],
         "absences": [{"kind": a.kind.value, "start": a.starts_at.isoformat(),
