@@ -231,3 +231,46 @@ def test_random_days_are_feasible_and_every_drop_is_explained(seed):
     assert all(u.reason and u.reason_code for u in plan.unassigned)
     assert plan.kpis["jobs_assigned"] + plan.kpis["jobs_unassigned"] == len(p.jobs)
     solve_checked(p, initial=plan)
+
+
+def test_time_limit_keeps_the_level_when_construction_fits():
+    from crewboard.routing.solver import construction_s, search_settings
+
+    assert search_settings(1600, None, 5) == (5, None)
+    level, timeout = search_settings(400, 10.0, 5, elapsed_s=0.2)
+    assert level == 5
+    assert timeout == pytest.approx(10.0 - 0.2 - construction_s(400, 5))
+    level, timeout = search_settings(1600, 30.0, 5)
+    assert level == 5 and timeout == pytest.approx(30.0 - construction_s(1600, 5))
+
+
+def test_time_limit_lowers_the_level_on_big_days_and_leaves_the_search_some_time():
+    from crewboard.routing.solver import CONSTRUCTION_SHARE, construction_s, search_settings
+
+    level, timeout = search_settings(1600, 10.0, 5)
+    assert 1 < level < 5
+    assert construction_s(1600, level) <= CONSTRUCTION_SHARE * 10.0
+    assert construction_s(1600, level + 1) > CONSTRUCTION_SHARE * 10.0
+    assert timeout == pytest.approx(10.0 - construction_s(1600, level))
+    level, timeout = search_settings(1600, 1.0, 5)
+    assert level == 1 and timeout == pytest.approx(0.05)  # the floor: 5% of the limit
+    assert search_settings(1600, 1.0, 5, threads=4)[0] == 1
+    assert search_settings(20, 0.1, 3) == (3, pytest.approx(0.1 - construction_s(20, 3)))
+
+
+def test_solve_passes_vroom_the_chosen_level_and_timeout(monkeypatch):
+    from crewboard.routing import solver
+
+    seen = {}
+    run = solver._run_vroom
+
+    def spy(inp, problem, model):
+        out = run(inp, problem, model)
+        seen["settings"] = (model.exploration, model.timeout_s)
+        return out
+
+    monkeypatch.setattr(solver, "_run_vroom", spy)
+    p = problem([tech("a", 0)], [job("x", 3), job("y", 5)], time_limit_s=2.0, engine="vroom")
+    solver.solve(p)
+    level, timeout = seen["settings"]
+    assert level == 5 and 0 < timeout < 2.0

@@ -148,12 +148,22 @@ class Options:
     Attributes
     ----------
     time_limit_s:
-        Wall-clock cap for the search (``None``: no cap). Small days finish
-        long before the default 30 s and are then deterministic; a limit that
-        is actually reached makes the result depend on machine speed. VROOM's
-        construction phase may overrun the limit at exploration 4-5 on large
-        days, and a warm start under a tight limit is cut short (VROOM shares
-        the limit among its searches), so interactive callers use ``replan``.
+        Wall-clock cap for the whole solve (``None``: no cap). VROOM builds
+        its starting solutions before it checks the timeout, and that costs
+        about ``(jobs / 1000)^2`` seconds per exploration level step (0.7 s at
+        level 1, 2.8 s at level 5 per 1,000^2 jobs, one thread), so the VROOM
+        engine passes VROOM the limit minus that estimate and minus the time
+        already spent building the model, and lowers ``exploration`` only
+        when its construction alone would take more than half the limit
+        (e.g. 1,600 jobs: level 5 from about 15 s up, level 1 below about 5 s;
+        400 jobs keep level 5 from about 1 s). The floor is level 1's
+        construction (about 1.7 s for 1,600 jobs), which a shorter limit
+        overruns; see ``crewboard.routing.solver.search_settings``. Small days
+        finish long before the default 30 s and are then deterministic; a
+        limit that is actually reached makes the result depend on machine
+        speed, and a warm start under a tight limit is cut short (VROOM
+        shares the limit among its searches), so interactive callers use
+        ``replan``.
         PyVRP stops on time (``None``: 30 s) or when the search stalls.
     exploration:
         VROOM exploration level 1-5: higher searches more (PyVRP ignores it).

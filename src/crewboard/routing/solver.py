@@ -38,6 +38,7 @@ equal-cost routes differently from one call to the next inside a process
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -52,6 +53,16 @@ from crewboard.routing.travel import UNREACHABLE
 
 PRIORITY_WEIGHT = {"emergency": 100, "high": 3, "normal": 2, "low": 1}
 
+# VROOM builds its starting solutions (one per heuristic; more at higher
+# exploration) before it looks at the timeout, and that construction grows
+# with the square of the job count. Seconds per (1,000 jobs)^2 on one thread,
+# measured with a 1 ms timeout on the field days (bench/field_days.py S/M/L,
+# pyvroom 1.15, quiet 2-core machine; the L figures, the highest per job^2:
+# 1.7 s at level 1 to 7.1 s at level 5 for 1,600 jobs):
+CONSTRUCTION_S = {1: 0.7, 2: 1.05, 3: 1.4, 4: 2.1, 5: 2.8}
+CONSTRUCTION_SHARE = 0.5  # construction may use at most this share of the limit
+MIN_SEARCH_SHARE = 0.05  # the local search always gets at least this share
+
 
 @dataclass
 class _Model:
@@ -65,6 +76,9 @@ class _Model:
     vroom_job: dict[int, Job]
     job_vroom_id: dict[str, int]
     vehicle_breaks: dict[tuple[int, int], str]
+    started: float = 0.0  # perf_counter() when the model was built (the limit's clock)
+    exploration: int = 0  # what _run_vroom passed to VROOM (0: not run)
+    timeout_s: float | None = None
 
 
 def skill_ids(problem: Problem) -> dict[tuple[str, int], int]:
@@ -91,7 +105,41 @@ def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def construction_s(n_jobs: int, exploration: int, threads: int = 1) -> float:
+    """Estimated seconds VROOM spends building starting solutions (not interruptible)."""
+    return CONSTRUCTION_S[exploration] * (n_jobs / 1000) ** 2 / max(1, threads)
+
+
+def search_settings(
+    n_jobs: int,
+    time_limit_s: float | None,
+    exploration: int,
+    threads: int = 1,
+    elapsed_s: float = 0.0,
+) -> tuple[int, float | None]:
+    """The exploration level and VROOM timeout that keep a solve near its limit.
+
+    VROOM checks its timeout only in the local search, after building its
+    starting solutions, so the limit is passed on minus the construction
+    estimate (:func:`construction_s`) and what ``solve`` already spent
+    (``elapsed_s``). The requested level is kept whenever its construction
+    fits in :data:`CONSTRUCTION_SHARE` of the limit; otherwise the highest
+    level that fits is used (level 1 at least: its construction is the floor,
+    about 1.7 s for 1,600 jobs). No limit: the requested level, no timeout.
+    """
+    level = max(1, min(5, exploration))
+    if time_limit_s is None:
+        return level, None
+    while level > 1 and construction_s(n_jobs, level, threads) > (
+        CONSTRUCTION_SHARE * time_limit_s
+    ):
+        level -= 1
+    left = time_limit_s - elapsed_s - construction_s(n_jobs, level, threads)
+    return level, max(MIN_SEARCH_SHARE * time_limit_s, left)
+
+
 def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]:
+    started = time.perf_counter()
     days = tech_days(problem)
     table = TravelTable(problem)
     for d in days.values():
@@ -184,7 +232,15 @@ def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]
     if jobs:
         inp.add_job(jobs)
     model = _Model(
-        problem, days, table, offset, vehicle_tech, vroom_job, job_vroom_id, vehicle_breaks
+        problem,
+        days,
+        table,
+        offset,
+        vehicle_tech,
+        vroom_job,
+        job_vroom_id,
+        vehicle_breaks,
+        started,
     )
     return inp, model
 
@@ -318,12 +374,19 @@ def available_seconds(days: dict[str, TechDay]) -> dict[str, int]:
 
 def _run_vroom(inp: vroom.Input, problem: Problem, model: _Model) -> dict:
     o = problem.options
-    timeout = timedelta(seconds=o.time_limit_s) if o.time_limit_s is not None else None
+    level, timeout_s = search_settings(
+        len(model.vroom_job),
+        o.time_limit_s,
+        o.exploration,
+        max(1, o.threads),
+        time.perf_counter() - model.started,
+    )
+    model.exploration, model.timeout_s = level, timeout_s
     try:
         sol = inp.solve(
-            exploration_level=max(1, min(5, o.exploration)),
+            exploration_level=level,
             nb_threads=max(1, o.threads),
-            timeout=timeout,
+            timeout=timedelta(seconds=timeout_s) if timeout_s is not None else None,
         )
     except vroom._vroom.VroomInputException as e:  # data we let through but VROOM refuses
         msg = str(e)
