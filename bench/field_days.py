@@ -55,6 +55,8 @@ PRIORITY_WEIGHT = {"emergency": 100, "high": 20, "normal": 5, "low": 1}  # vroom
 ORTOOLS_FIRST_SOLUTION = os.environ.get("ORTOOLS_FIRST_SOLUTION", "PARALLEL_CHEAPEST_INSERTION")
 PYVRP_PROFILE_BYTES = 1 << 30  # one matrix per technician only up to this size
 PYVRP_FORBIDDEN = 10_000_000
+EXPLORATION = 5  # VROOM level for crewboard and raw vroom (--exploration)
+CREWBOARD_ENGINE: str | None = None  # None: the product default (--engine)
 PENALTY = {"emergency": 50_000_000, "high": 2_000_000, "normal": 200_000, "low": 40_000}
 
 MODELLED = {
@@ -121,8 +123,9 @@ def _point(rng: random.Random, clusters: list[tuple[float, float]]) -> tuple[flo
     return CENTER[0] + r * math.sin(a) * km_lat, CENTER[1] + r * math.cos(a) * km_lon
 
 
-def make_scenario(name: str) -> Scenario:
-    n_tech, n_jobs, seed, budget = SIZES[name]
+def make_scenario(name: str, seed: int | None = None) -> Scenario:
+    n_tech, n_jobs, base_seed, budget = SIZES[name]
+    seed = base_seed if seed is None else seed
     rng = random.Random(seed)
     km_lat = 1 / 111.0
     km_lon = 1 / (111.0 * math.cos(math.radians(CENTER[0])))
@@ -333,7 +336,8 @@ def solve_crewboard(scn: Scenario, budget: float) -> dict[str, list[str]]:
         for j in scn.jobs
     ]
     problem = Problem(origin=ORIGIN, technicians=techs, jobs=jobs,
-                      options=Options(time_limit_s=budget, threads=1),
+                      options=Options(time_limit_s=budget, threads=1, exploration=EXPLORATION,
+                                      **({"engine": CREWBOARD_ENGINE} if CREWBOARD_ENGINE else {})),
                       travel=StraightLineModel())
     plan = solve(problem)
     return {r.technician_id: list(r.job_ids) for r in plan.routes}
@@ -385,7 +389,8 @@ def solve_vroom(scn: Scenario, budget: float) -> dict[str, list[str]]:
             id=i, location=T + i, default_service=j.service_s, skills=skills,
             priority=PRIORITY_WEIGHT[j.priority], time_windows=wins,
         ))
-    sol = problem.solve(exploration_level=5, nb_threads=1, timeout=timedelta(seconds=budget))
+    timeout = timedelta(seconds=budget) if budget is not None else None
+    sol = problem.solve(exploration_level=EXPLORATION, nb_threads=1, timeout=timeout)
     out: dict[str, list[str]] = {}
     for r in sol.to_dict()["routes"]:
         out[scn.techs[r["vehicle"]].id] = [
@@ -526,9 +531,9 @@ RUNNERS = {"crewboard": solve_crewboard, "vroom": solve_vroom, "ortools": solve_
 # --------------------------------------------------------------------------
 
 
-def _child(conn, size: str, solver: str, budget: float) -> None:
+def _child(conn, size: str, solver: str, budget: float | None, seed: int | None) -> None:
     try:
-        scn = make_scenario(size)
+        scn = make_scenario(size, seed)
         t0, c0 = time.perf_counter(), time.process_time()
         routes = RUNNERS[solver](scn, budget)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -539,15 +544,15 @@ def _child(conn, size: str, solver: str, budget: float) -> None:
         conn.close()
 
 
-def run(size: str, solver: str, budget: float) -> dict:
+def run(size: str, solver: str, budget: float | None, seed: int | None = None) -> dict:
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, size, solver, budget))
+    proc = ctx.Process(target=_child, args=(child, size, solver, budget, seed))
     load1 = round(os.getloadavg()[0], 2)
     t0 = time.perf_counter()
     proc.start()
     child.close()
-    cap = budget * 4 + 120
+    cap = (budget if budget is not None else 300) * 4 + 120
     msg = parent.recv() if parent.poll(cap) else None
     elapsed = time.perf_counter() - t0
     if proc.is_alive():
@@ -557,13 +562,14 @@ def run(size: str, solver: str, budget: float) -> dict:
     label = solver
     if solver == "ortools" and ORTOOLS_FIRST_SOLUTION != "PARALLEL_CHEAPEST_INSERTION":
         label = f"ortools ({ORTOOLS_FIRST_SOLUTION})"
-    row = {"size": size, "technicians": T, "jobs": J, "solver": label, "budget_s": budget}
+    row = {"size": size, "technicians": T, "jobs": J, "solver": label, "budget_s": budget,
+           "seed": seed if seed is not None else SIZES[size][2], "exploration": EXPLORATION}
     if msg is None or msg[0] == "error":
         detail = "timeout" if msg is None else msg[1]
         print(detail, file=sys.stderr)
         return {**row, "status": "error", "wall_s": round(elapsed, 2), "load1": load1,
                 "detail": detail.splitlines()[0][:300]}
-    scn = make_scenario(size)
+    scn = make_scenario(size, seed)
     chk = check_field_plan(scn, msg[1])
     return {**row, "status": "ok" if chk["violations"] == 0 else "violations",
             "wall_s": round(msg[2], 2), "cpu_s": round(msg[3], 2), "load1": load1, **chk,
@@ -579,8 +585,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ortools-first-solution", default=None,
                     help="OR-Tools FirstSolutionStrategy name (default "
                     "PARALLEL_CHEAPEST_INSERTION)")
+    ap.add_argument("--seeds", default="", help="comma list of scenario seeds (default: "
+                    "each size's own)")
+    ap.add_argument("--exploration", type=int, default=5, help="VROOM level (crewboard, vroom)")
+    ap.add_argument("--no-limit", action="store_true", help="no time limit (crewboard, vroom)")
+    ap.add_argument("--engine", default=None, help="crewboard Options.engine (default: product)")
     args = ap.parse_args(argv)
-    global ORTOOLS_FIRST_SOLUTION
+    global ORTOOLS_FIRST_SOLUTION, EXPLORATION, CREWBOARD_ENGINE
+    EXPLORATION, CREWBOARD_ENGINE = args.exploration, args.engine
     if args.ortools_first_solution:
         ORTOOLS_FIRST_SOLUTION = args.ortools_first_solution
     solvers = list(SOLVERS) if args.solvers == "all" else args.solvers.split(",")
@@ -589,11 +601,13 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else RESULTS / f"field_days_{stamp}.csv"
     rows = []
     for size in args.sizes.split(","):
-        budget = SIZES[size][3] * args.budget_scale
-        for s in solvers:
-            row = run(size, s, budget)
-            rows.append(row)
-            print(row, file=sys.stderr, flush=True)
+        budget = None if args.no_limit else SIZES[size][3] * args.budget_scale
+        seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [None]
+        for seed in seeds:
+            for s in solvers:
+                row = run(size, s, budget, seed)
+                rows.append(row)
+                print(row, file=sys.stderr, flush=True)
     keys = []
     for r in rows:
         keys += [k for k in r if k not in keys]
@@ -607,19 +621,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def summarize(rows: list[dict]) -> str:
-    out = ["| size | solver | budget s | wall s | CPU s | load | unassigned (emerg./high) | "
+    def limit(r: dict) -> str:
+        b = r.get("budget_s")
+        return "none" if b in (None, "") else f"{float(b):g}"
+
+    out = ["| size | seed | solver | budget s | wall s | CPU s | load | unassigned (emerg./high) | "
            "drive h | techs used | violations (window/skill/pin/shift/break) |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if r.get("status") == "error":
-            out.append(f"| {r['size']} {r['technicians']}/{r['jobs']} | {r['solver']} | "
-                       f"{float(r['budget_s']):g} | {r['wall_s']} | | {r.get('load1')} | error: "
+            out.append(f"| {r['size']} {r['technicians']}/{r['jobs']} | {r.get('seed')} | "
+                       f"{r['solver']} | {limit(r)} | {r['wall_s']} | | {r.get('load1')} | error: "
                        f"{str(r['detail'])[:60]} | | | |")
             continue
         v = "/".join(str(r[f"v_{k}"]) for k in ("window", "skill", "pinned", "shift", "break"))
         out.append(
-            f"| {r['size']} {r['technicians']}/{r['jobs']} | {r['solver']} | "
-            f"{float(r['budget_s']):g} | {float(r['wall_s']):.2f} | {r['cpu_s']} | {r['load1']} | "
+            f"| {r['size']} {r['technicians']}/{r['jobs']} | {r.get('seed')} | {r['solver']} | "
+            f"{limit(r)} | {float(r['wall_s']):.2f} | {r['cpu_s']} | {r['load1']} | "
             f"{r['unassigned']} "
             f"({r['unassigned_emergency']}/{r['unassigned_high']}) | "
             f"{int(r['drive_s']) / 3600:.1f} | {r['techs_used']} | {r['violations']} ({v}) |"

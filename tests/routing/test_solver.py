@@ -274,3 +274,25 @@ def test_solve_passes_vroom_the_chosen_level_and_timeout(monkeypatch):
     solver.solve(p)
     level, timeout = seen["settings"]
     assert level == 5 and 0 < timeout < 2.0
+
+
+def test_only_technicians_with_pinned_jobs_get_a_private_skill(monkeypatch):
+    from crewboard.routing import solver
+
+    seen: dict[int, set[int]] = {}
+    real = solver.vroom.Vehicle
+
+    def spy(vid, **kw):
+        seen[vid] = set(kw["skills"])
+        return real(vid, **kw)
+
+    monkeypatch.setattr(solver.vroom, "Vehicle", spy)
+    p = problem(
+        [tech("a", 0), tech("b", 1), tech("c", 2)],
+        [job("x", 3, pinned_to="b"), job("y", 4)],
+    )
+    solver._build(p, None)
+    assert seen[1] == seen[3] == set()  # a and c are interchangeable for VROOM
+    assert len(seen[2]) == 1
+    plan = solve_checked(p)
+    assert "x" in order(plan, "b")

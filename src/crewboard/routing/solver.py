@@ -6,8 +6,9 @@ How the field-service rules map onto VROOM (see ``docs/solver-format.md``):
   becomes one VROOM skill id. A technician at level 3 gets the ids for levels
   1..3 of that skill; a job needing level 2 requires the level-2 id. So "at
   least level 2" is plain set inclusion, which is all VROOM knows.
-* **Pinned jobs**: each technician owns a private skill id; a job pinned to
-  them requires it, so no other van can take it.
+* **Pinned jobs**: each technician with a job pinned to them owns a private
+  skill id that the job requires, so no other van can take it. Technicians
+  with nothing pinned get no such id (identical vans stay identical to VROOM).
 * **Fixed jobs** (in progress or done) are not given to VROOM: they are the
   frozen prefix of the technician's route, and the van starts at the last
   fixed job's location when it ends (see :mod:`crewboard.routing.timing`).
@@ -151,10 +152,11 @@ def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]
 
     sids = skill_ids(problem)
     next_id = len(sids) + 1
-    pin_id: dict[str, int] = {}
-    for t in problem.technicians:
-        pin_id[t.id] = next_id
-        next_id += 1
+    pin_id: dict[str, int] = {}  # only technicians something is pinned to
+    for j in problem.jobs:
+        if j.pinned_to is not None and j.fixed is None and j.pinned_to not in pin_id:
+            pin_id[j.pinned_to] = next_id
+            next_id += 1
     use_capacity = any(t.capacity is not None for t in problem.technicians) or any(
         j.amount for j in problem.jobs
     )
@@ -189,7 +191,8 @@ def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]
                 vid,
                 start=table.index(d.start_location),
                 end=table.index(d.end_location),
-                skills=technician_skill_ids(t.skills, sids) | {pin_id[t.id]},
+                skills=technician_skill_ids(t.skills, sids)
+                | ({pin_id[t.id]} if t.id in pin_id else set()),
                 time_window=vroom.TimeWindow(d.start_time + offset, d.end_time + offset),
                 breaks=breaks,
                 max_travel_time=max_travel,
