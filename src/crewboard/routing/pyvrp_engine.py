@@ -3,7 +3,10 @@
 Why a second engine: on the Solomon set PyVRP finds routes about 5% shorter
 than VROOM at equal time (bench/README.md, section 1) and stops on time. It
 cannot express everything crewboard needs, so :func:`pyvrp_fits` says when it
-may run; everything else (breaks, warm starts, ...) stays with VROOM.
+may run; the rest (``max_work_s``, warm starts, ...) stays with VROOM. Days
+with breaks are planned around them (below) when ``engine="pyvrp"``; ``auto``
+gives them to VROOM (:data:`AUTO_WITH_BREAKS`): on the field days PyVRP then
+leaves more jobs out (bench/README.md, "PyVRP with lunch breaks").
 
 How the field-service rules map onto PyVRP:
 
@@ -22,10 +25,15 @@ How the field-service rules map onto PyVRP:
   driving; emergency/high/normal/low get 100/3/2/1 units, the VROOM weights.
 * **Skills with levels, pins**: PyVRP has no skills. Technicians who may do
   exactly the same jobs share a routing profile whose matrices make the jobs
-  they may not do unreachable (PyVRP's ``MAX_VALUE`` in and out), so the time
+  they may not do unreachable (:func:`forbidden_s` in and out), so the time
   window cannot be met and the distance dwarfs every prize.
 * **Driving**: distance = duration = travel seconds; the objective is driving
   time plus ``Options.technician_cost_s`` per technician used.
+* **Breaks, mid-day time off**: PyVRP has none. It plans a day shorter by the
+  breaks' length (:func:`reserved_s`); :func:`with_breaks` then places every
+  break where the route stays feasible and ends earliest, and takes jobs off
+  (late ones and their predecessors, least urgent first) until it does; those
+  go through the insertion repair of :func:`~crewboard.routing.finish.finish_plan`.
 
 The search's routes are re-timed with our own :func:`schedule` (as early as
 possible, like the rest of crewboard) and checked by the independent
@@ -35,6 +43,7 @@ possible, like the rest of crewboard) and checked by the independent
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +53,8 @@ from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement
 
 from crewboard.routing.plan import Plan, Route
 from crewboard.routing.problem import Job, Location, Problem, ProblemError
-from crewboard.routing.timing import TechDay, TravelTable, schedule
+from crewboard.routing.repair import _RANK
+from crewboard.routing.timing import Element, TechDay, Timed, TravelTable, schedule
 from crewboard.routing.travel import UNREACHABLE
 
 log = logging.getLogger(__name__)
@@ -59,6 +69,12 @@ STALL_ITERATIONS_PER_CLIENT = 50
 :data:`MIN_STALL_ITERATIONS`) without a better solution, so a small day ends
 in milliseconds (as with VROOM) rather than using the whole time limit."""
 MIN_STALL_ITERATIONS = 2000
+REPAIR_SHARE = 0.1
+"""On a day with breaks, this share of the time limit is kept for placing
+them and for the insertion repair of the jobs that no longer fit."""
+AUTO_WITH_BREAKS = False
+"""Whether ``engine="auto"`` gives days with breaks to PyVRP (bench/README.md,
+"PyVRP with lunch breaks")."""
 
 
 def eligible(job: Job, day: TechDay) -> bool:
@@ -78,13 +94,20 @@ def _vans(problem: Problem, days: dict[str, TechDay]) -> list[TechDay]:
 
 
 def pyvrp_fits(
-    problem: Problem, initial: Plan | None, days: dict[str, TechDay] | None = None
+    problem: Problem,
+    initial: Plan | None,
+    days: dict[str, TechDay] | None = None,
+    *,
+    breaks: bool = True,
 ) -> str | None:
-    """Why PyVRP cannot model ``problem`` exactly, or ``None`` when it can.
+    """Why PyVRP cannot plan ``problem``, or ``None`` when it can.
 
-    PyVRP has no breaks (nor time off in the middle of a day, which is a
-    break here), its duration limit counts waiting, and VROOM's warm start is
-    what keeps interactive re-plans fast; those go to VROOM.
+    Breaks (and time off in the middle of a day, which is a break here) are
+    planned around (see :func:`with_breaks`); with ``breaks=False`` a day
+    with any is refused, as ``engine="auto"`` does unless
+    :data:`AUTO_WITH_BREAKS`. PyVRP's duration limit counts waiting, so
+    ``max_work_s`` goes to VROOM, and so does a warm start: it is what keeps
+    interactive re-plans fast.
     """
     from crewboard.routing.timing import tech_days
 
@@ -94,9 +117,9 @@ def pyvrp_fits(
     vans = _vans(problem, days)
     for d in vans:
         name = d.technician.name or d.technician.id
-        if any(b.name == "time off" for b in d.breaks):
+        if not breaks and any(b.name == "time off" for b in d.breaks):
             return f"technician {name} has time off in the middle of the day"
-        if d.breaks:
+        if not breaks and d.breaks:
             return f"technician {name} has a break"
         if d.technician.max_work_s is not None:
             return f"technician {name} has a maximum working time"
@@ -120,6 +143,22 @@ def prize_unit(base: np.ndarray, technician_cost_s: int) -> int:
     finite = base[base < UNREACHABLE]
     longest = int(finite.max()) if finite.size else 0
     return 2 * longest + max(0, technician_cost_s) + 1
+
+
+def forbidden_s(unit: int) -> int:
+    """The distance and duration of a leg that may not be driven.
+
+    More than a day and more than any prize (so a route using it is never
+    feasible nor worth it), yet far below PyVRP's ``MAX_VALUE``: with
+    ``MAX_VALUE`` legs the penalised costs overflow and one local-search call
+    never ends (seen on bench/field_days.py S: over 2 minutes at a 5 s limit).
+    """
+    return max(UNREACHABLE, 2 * 86_400, 1000 * unit)
+
+
+def reserved_s(day: TechDay) -> int:
+    """Seconds of the day kept back for breaks: PyVRP must be home this much earlier."""
+    return sum(b.duration_s for b in day.breaks)
 
 
 def build(problem: Problem, days: dict[str, TechDay], table: TravelTable) -> _Model:
@@ -153,7 +192,8 @@ def build(problem: Problem, days: dict[str, TechDay], table: TravelTable) -> _Mo
     base = table.m[np.ix_(idx, idx)]
     cost_s = max(0, problem.options.technician_cost_s)
     unit = prize_unit(base, cost_s)
-    base = np.where(base >= UNREACHABLE, MAX_VALUE, base).astype(np.int64)
+    no_go = forbidden_s(unit)
+    base = np.where(base >= UNREACHABLE, no_go, base).astype(np.int64)
 
     nd = len(depots)
     groups = [pyvrp.ClientGroup(required=False) for _ in range(n_groups)]
@@ -185,8 +225,8 @@ def build(problem: Problem, days: dict[str, TechDay], table: TravelTable) -> _Mo
         if banned not in profile_of:
             m = base.copy()
             cols = [nd + k for k in banned]
-            m[:, cols] = MAX_VALUE
-            m[cols, :] = MAX_VALUE
+            m[:, cols] = no_go
+            m[cols, :] = no_go
             m[cols, cols] = 0
             profile_of[banned] = len(matrices)
             matrices.append(m)
@@ -202,7 +242,7 @@ def build(problem: Problem, days: dict[str, TechDay], table: TravelTable) -> _Mo
                 end_depot=depot_at[d.end_location],
                 fixed_cost=cost_s,
                 tw_early=d.start_time + off,
-                tw_late=d.end_time + off,
+                tw_late=max(d.start_time, d.end_time - reserved_s(d)) + off,
                 profile=profile_of[banned],
                 name=t.id,
                 **kw,
@@ -215,37 +255,114 @@ def build(problem: Problem, days: dict[str, TechDay], table: TravelTable) -> _Mo
     return _Model(data, vans, client_job)
 
 
-def search(
-    problem: Problem, days: dict[str, TechDay], table: TravelTable
-) -> dict[str, Route] | None:
-    """Run PyVRP and re-time its routes; ``None`` if it found no feasible solution.
-
-    Routes are timed by :func:`schedule` from the start of the usable day, so
-    every visit starts no later than in PyVRP's own schedule: a feasible
-    PyVRP route stays feasible.
-    """
+def pyvrp_orders(
+    problem: Problem, days: dict[str, TechDay], table: TravelTable, time_limit_s: float
+) -> dict[str, list[Job]] | None:
+    """PyVRP's job sequence per technician (no breaks); ``None`` if infeasible."""
     model = build(problem, days, table)
     if not model.client_job or not model.vans:
         return {}
     o = problem.options
-    limit = o.time_limit_s if o.time_limit_s is not None else DEFAULT_TIME_LIMIT_S
     stall = max(MIN_STALL_ITERATIONS, STALL_ITERATIONS_PER_CLIENT * len(model.client_job))
-    stop = MultipleCriteria([MaxRuntime(max(0.01, limit)), NoImprovement(stall)])
+    stop = MultipleCriteria([MaxRuntime(max(0.01, time_limit_s)), NoImprovement(stall)])
     res = pyvrp.solve(model.data, stop=stop, seed=o.seed, collect_stats=False, display=False)
     if not res.is_feasible():
         return None
-    out: dict[str, Route] = {}
+    out: dict[str, list[Job]] = {}
     for r in res.best.routes():
         day = model.vans[r.vehicle_type()]
-        order = [
+        out[day.technician.id] = [
             model.client_job[a.idx]
             for a in r.schedule()
             if a.type == pyvrp.ActivityType.CLIENT
         ]
-        timed = schedule(day, order, table)
-        if not timed.feasible:
-            return None
-        out[day.technician.id] = timed.route
+    return out
+
+
+def _place(day: TechDay, jobs: list[Job], table: TravelTable) -> Timed:
+    """Time ``jobs`` with the day's breaks at their best positions.
+
+    Breaks go in window order, each at the position (after the previous
+    break) that keeps the route feasible and home earliest; a route that no
+    position makes feasible comes back with the least-bad choice.
+    """
+    elements: list[Element] = list(jobs)
+    lo = 0
+    timed = schedule(day, elements, table)
+    for b in sorted(day.breaks, key=lambda b: min(w.start for w in b.windows)):
+        best: tuple[tuple[int, int, int], int, Timed] | None = None
+        for at in range(lo, len(elements) + 1):
+            trial = schedule(day, [*elements[:at], b, *elements[at:]], table)
+            late = sum(s.late_s for s in trial.route.stops)
+            key = (len(trial.problems), late, trial.route.end_time)
+            if best is None or key < best[0]:
+                best = (key, at, trial)
+        assert best is not None
+        _, at, timed = best
+        elements.insert(at, b)
+        lo = at + 1
+    return timed
+
+
+def with_breaks(day: TechDay, jobs: Sequence[Job], table: TravelTable) -> tuple[Timed, list[Job]]:
+    """Re-time a PyVRP sequence with the breaks inserted; drop jobs until it is feasible.
+
+    Returns the feasible timing and the dropped jobs (least urgent first
+    among the late ones and their predecessors), which the insertion repair
+    then offers to every technician.
+    """
+    kept = list(jobs)
+    dropped: list[Job] = []
+    timed = _place(day, kept, table)
+    while not timed.feasible and kept:
+        late = {s.job_id for s in timed.route.stops if s.late_s > 0}
+        cands = set()
+        for i, j in enumerate(kept):
+            if j.id in late:
+                cands.add(i)
+                if i:
+                    cands.add(i - 1)
+        if not cands:
+            cands = set(range(len(kept)))
+        best: tuple[tuple[int, int, int], int, Timed] | None = None
+        for i in sorted(cands):
+            trial = _place(day, kept[:i] + kept[i + 1 :], table)
+            key = (not trial.feasible, -_RANK[kept[i].priority], trial.route.end_time)
+            if best is None or key < best[0]:
+                best = (key, i, trial)
+        assert best is not None
+        _, i, timed = best
+        dropped.append(kept.pop(i))
+    return timed, dropped
+
+
+def search(
+    problem: Problem, days: dict[str, TechDay], table: TravelTable
+) -> dict[str, Route] | None:
+    """Run PyVRP and re-time its routes with the breaks; ``None`` if it found no solution.
+
+    Routes are timed by :func:`schedule` from the start of the usable day, so
+    without breaks every visit starts no later than in PyVRP's own schedule:
+    a feasible PyVRP route stays feasible. With breaks, PyVRP planned a day
+    shorter by the breaks' length (:func:`reserved_s`) and :func:`with_breaks`
+    puts them back; jobs that then no longer fit are left off the route for
+    the insertion repair of :func:`~crewboard.routing.finish.finish_plan`.
+    """
+    o = problem.options
+    limit = o.time_limit_s if o.time_limit_s is not None else DEFAULT_TIME_LIMIT_S
+    if any(days[t.id].breaks for t in problem.technicians):
+        limit *= 1 - REPAIR_SHARE
+    orders = pyvrp_orders(problem, days, table, limit)
+    if orders is None:
+        return None
+    out: dict[str, Route] = {}
+    n_dropped = 0
+    for tid, order in orders.items():
+        timed, dropped = with_breaks(days[tid], order, table)
+        n_dropped += len(dropped)
+        out[tid] = timed.route
+    if n_dropped:
+        log.info("PyVRP: %d jobs left the routes when the breaks were placed", n_dropped)
     return out
 
 
@@ -267,7 +384,8 @@ def solve_with_pyvrp(problem: Problem, initial: Plan | None) -> Plan | None:
     from crewboard.routing.timing import tech_days
 
     days = tech_days(problem)
-    why = pyvrp_fits(problem, initial, days)
+    auto = problem.options.engine == "auto"
+    why = pyvrp_fits(problem, initial, days, breaks=AUTO_WITH_BREAKS or not auto)
     if why is not None:
         if problem.options.engine == "pyvrp":
             raise ProblemError(
