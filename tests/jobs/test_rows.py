@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,7 @@ from crewboard.jobs import actions as A
 from crewboard.jobs.kinds import Priority
 from crewboard.jobs.models import Job
 from crewboard.jobs.queries import jobs_query
-from crewboard.jobs.read import json_time, read_job, read_job_rows
+from crewboard.jobs.read import encode_job_rows, json_time, read_job, read_job_rows
 from crewboard.jobs.rows import job_rows
 from crewboard.technicians.models import Technician
 from tests.conftest import DAY, TZ, World, at
@@ -68,3 +69,27 @@ def test_json_time_writes_utc_as_z() -> None:
     when = at("09:15")
     assert json_time(when) == when.isoformat().replace("+00:00", "Z")
     assert json_time(None) is None
+
+
+def test_encoded_rows_are_the_json_and_follow_every_change(bare: World) -> None:
+    ids = _jobs(bare)
+    stmt = jobs_query(SYSTEM, ZoneInfo(TZ))
+    viewer = Actor(None, Role.viewer, "v")
+
+    def both(actor: Actor) -> tuple[list[str], list[str]]:
+        with bare.db.session() as s:
+            rows = job_rows(s, stmt)
+            return encode_job_rows(rows, actor), [json.dumps(d) for d in
+                                                  read_job_rows(rows, actor)]
+
+    first, want = both(SYSTEM)
+    assert first == want
+    again, _ = both(SYSTEM)
+    assert all(a is b for a, b in zip(again, first, strict=True))  # reused
+    assert both(viewer)[0] == both(viewer)[1] != want  # no actions for a viewer
+    bare.run(lambda s: A.do_update_job(s, SYSTEM, s.get(Job, ids["plain"]), version=None,
+                                       values={"description": "now with a ladder"}))
+    bare.run(lambda s: setattr(s.get(Technician, ids["dana"]), "name", "Dana Kim-Ross"))
+    changed, want = both(SYSTEM)
+    assert changed == want
+    assert "now with a ladder" in changed[1] and "Dana Kim-Ross" in changed[0]

@@ -8,6 +8,8 @@ position, a customer request and a queue, for each role.
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -146,3 +148,25 @@ def test_cold_load_issues_a_constant_number_of_queries(world: World) -> None:
         counts.append(len(seen))
     assert sizes[1] == sizes[0] + 12
     assert counts[0] == counts[1] <= 12, counts
+
+
+def test_board_json_is_board_day_encoded_before_and_after_a_change(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    day = _busy_day(world)
+    now = utcnow()
+    monkeypatch.setattr(board, "board_day", functools.partial(board.board_day, now=now))
+    office = Actor(user_id=None, role=Role.dispatcher, name="office")
+    mine = Actor(user_id=None, role=Role.technician, name="dana",
+                 technician_id=day.techs["dana"])
+    for change in (None, "dana2", "pipe"):
+        if change:  # the board is re-read after it, reusing every other job's text
+            world.run(lambda s, c=change: A.do_update_job(
+                s, SYSTEM, s.get(Job, day.jobs[c]), version=None,
+                values={"description": f"changed {c}"}))
+        bodies = {}
+        for actor in (office, mine):
+            with world.db.session() as s:
+                bodies[actor.role] = board.board_json(s, actor, today())
+                assert bodies[actor.role] == json.dumps(
+                    board.board_day(s, actor, today()), default=str).encode()
+        assert change is None or f"changed {change}".encode() in bodies[Role.dispatcher]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,32 +54,64 @@ def read_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[di
     The same keys, order and values (a test holds the two together); pydantic
     costs about 80 us a job, which is most of a 1,600-job board.
     """
-    actions = {s: allowed_actions(s, actor) for s in JobStatus}
-    out = []  # the rows' own lists and dicts are used as they are: rows live one request
+    actions = _actions(actor)
+    return [_job_json(j, actions[j.status]) for j in rows]
+
+
+_ENCODED: dict[tuple[object, ...], str] = {}
+ENCODED_SIZE = 20_000
+"""Encoded jobs kept (about 1.5 kB each): a few days' boards for each kind of role."""
+
+
+def encode_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[str]:
+    """``json.dumps`` of each of ``read_job_rows``, reusing the text of a job whose
+    content (every value read for it) and allowed actions are unchanged.
+
+    Every change makes every open board re-read the day, and a change touches
+    one job or a few: the other 1,600 need not be built and encoded again.
+    """
+    actions = _actions(actor)
+    out = []
     for j in rows:
-        planned_end = j.planned_start + timedelta(minutes=j.duration_min) \
-            if j.planned_start is not None else None
-        out.append({
-            "id": j.id, "ref": f"J-{j.id}", "status": j.status.value,
-            "priority": j.priority.value, "customer_id": j.customer_id,
-            "customer_name": j.customer.name, "location_id": j.location_id,
-            "address": j.location.address, "lat": j.location.lat, "lon": j.location.lon,
-            "contact_name": j.contact_name, "contact_phone": j.contact_phone,
-            "contact_email": j.contact_email, "job_type_id": j.job_type_id,
-            "job_type": j.job_type_name, "description": j.description,
-            "required_skills": j.skills, "required_equipment": j.required_equipment,
-            "windows": [{"start": json_time(w.starts_at), "end": json_time(w.ends_at)}
-                        for w in j.windows],
-            "duration_min": j.duration_min, "technician_id": j.technician_id,
-            "technician_name": j.technician_name, "planned_start": json_time(j.planned_start),
-            "planned_end": json_time(planned_end), "pinned": j.pinned,
-            "access_notes": j.access_notes, "customer_confirmed": j.customer_confirmed,
-            "arrived_at": json_time(j.arrived_at), "completed_at": json_time(j.completed_at),
-            "proof_notes": j.proof_notes, "proof_photos": j.proof_photos,
-            "signature_ref": j.signature_ref, "signed_by": j.signed_by,
-            "outcome_reason": j.outcome_reason, "billing_ref": j.billing_ref,
-            "parent_id": j.parent_id, "source": j.source.value,
-            "created_by_user_id": j.created_by_user_id, "created_at": json_time(j.created_at),
-            "updated_at": json_time(j.updated_at), "archived": j.archived,
-            "version": j.version, "allowed_actions": list(actions[j.status])})
+        allowed = actions[j.status]
+        key = (j.content, *allowed)
+        text = _ENCODED.get(key)
+        if text is None:
+            if len(_ENCODED) >= ENCODED_SIZE:
+                _ENCODED.clear()  # simple and rare: the next load rebuilds what it needs
+            text = _ENCODED[key] = json.dumps(_job_json(j, allowed))
+        out.append(text)
     return out
+
+
+def _actions(actor: Actor | None) -> dict[JobStatus, list[str]]:
+    return {s: allowed_actions(s, actor) for s in JobStatus}
+
+
+def _job_json(j: JobRow, allowed: list[str]) -> dict[str, Any]:
+    """The row's own lists and dicts are used as they are: rows live one request."""
+    planned_end = j.planned_start + timedelta(minutes=j.duration_min) \
+        if j.planned_start is not None else None
+    return {
+        "id": j.id, "ref": f"J-{j.id}", "status": j.status.value,
+        "priority": j.priority.value, "customer_id": j.customer_id,
+        "customer_name": j.customer.name, "location_id": j.location_id,
+        "address": j.location.address, "lat": j.location.lat, "lon": j.location.lon,
+        "contact_name": j.contact_name, "contact_phone": j.contact_phone,
+        "contact_email": j.contact_email, "job_type_id": j.job_type_id,
+        "job_type": j.job_type_name, "description": j.description,
+        "required_skills": j.skills, "required_equipment": j.required_equipment,
+        "windows": [{"start": json_time(w.starts_at), "end": json_time(w.ends_at)}
+                    for w in j.windows],
+        "duration_min": j.duration_min, "technician_id": j.technician_id,
+        "technician_name": j.technician_name, "planned_start": json_time(j.planned_start),
+        "planned_end": json_time(planned_end), "pinned": j.pinned,
+        "access_notes": j.access_notes, "customer_confirmed": j.customer_confirmed,
+        "arrived_at": json_time(j.arrived_at), "completed_at": json_time(j.completed_at),
+        "proof_notes": j.proof_notes, "proof_photos": j.proof_photos,
+        "signature_ref": j.signature_ref, "signed_by": j.signed_by,
+        "outcome_reason": j.outcome_reason, "billing_ref": j.billing_ref,
+        "parent_id": j.parent_id, "source": j.source.value,
+        "created_by_user_id": j.created_by_user_id, "created_at": json_time(j.created_at),
+        "updated_at": json_time(j.updated_at), "archived": j.archived,
+        "version": j.version, "allowed_actions": list(allowed)}

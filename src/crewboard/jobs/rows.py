@@ -84,6 +84,8 @@ class JobRow:
     technician_name: str | None
     windows: list[WindowRow] = field(default_factory=list)
     skills: dict[str, int] = field(default_factory=dict)
+    content: tuple[object, ...] = ()
+    """Every value read for the job, hashable: equal content, equal API shape."""
 
     @property
     def ref(self) -> str:
@@ -98,6 +100,7 @@ _JOB_COLUMNS = [Job.__table__.c[f.name] for f in fields(JobRow) if f.name in Job
 _COLUMNS = (*_JOB_COLUMNS, Customer.name, ServiceLocation.address, ServiceLocation.lat,
             ServiceLocation.lon, JobType.name, Technician.name)
 _N = len(_JOB_COLUMNS)
+_LISTS = [i for i, c in enumerate(_JOB_COLUMNS) if c.key in ("required_equipment", "proof_photos")]
 
 
 def job_rows(session: Session, *stmts: Select[tuple[Job]]) -> list[JobRow]:
@@ -124,7 +127,11 @@ def job_rows(session: Session, *stmts: Select[tuple[Job]]) -> list[JobRow]:
             place = places.get(r[2])
             if place is None:
                 place = places[r[2]] = LocationRef(r[2], r[_N + 1], r[_N + 2], r[_N + 3])
-            rows[r[0]] = JobRow(*r[:_N], customer, place, r[_N + 4], r[_N + 5])
+            rows[r[0]] = row = JobRow(*r[:_N], customer, place, r[_N + 4], r[_N + 5])
+            values = list(r)
+            for i in _LISTS:
+                values[i] = tuple(values[i])
+            row.content = tuple(values)
     if not rows:
         return []
     ids = [stmt.with_only_columns(Job.id) for stmt in stmts]
@@ -139,5 +146,7 @@ def job_rows(session: Session, *stmts: Select[tuple[Job]]) -> list[JobRow]:
               .order_by(JobSkill.job_id, JobSkill.id))
     for job_id, name, level in session.execute(skills):
         rows[job_id].skills[name] = level
+    for row in rows.values():
+        row.content = (row.content, tuple(row.windows), tuple(row.skills.items()))
     return list(rows.values())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -21,8 +21,8 @@ from crewboard.db import utcnow
 from crewboard.events.models import Event
 from crewboard.jobs.kinds import JobStatus, Priority
 from crewboard.jobs.queries import jobs_query
-from crewboard.jobs.read import read_job_rows
-from crewboard.jobs.rows import job_rows
+from crewboard.jobs.read import encode_job_rows, read_job_rows
+from crewboard.jobs.rows import JobRow, job_rows
 from crewboard.planning.current import current_plan
 from crewboard.planning.live import predictions, statuses
 from crewboard.planning.loader import DayContext, DayJob, DayTech, key_id, load_day, tech_key
@@ -44,12 +44,15 @@ def forget_travel() -> None:
     _TRAVEL.forget()
 
 
-def board_day(session: Session, actor: Actor, day: date,
-              now: datetime | None = None) -> dict[str, Any]:
+def board_day(session: Session, actor: Actor, day: date, now: datetime | None = None, *,
+              read_jobs: Callable[[Sequence[JobRow], Actor], list[Any]] = read_job_rows
+              ) -> dict[str, Any]:
     """Technicians with their timed routes, the day's jobs, the queue and the exceptions.
 
     Read as plain rows with a constant handful of Core queries (``job_rows``,
     ``technician_rows``): ORM entities for 1,600 jobs cost most of a cold load.
+    ``read_jobs`` turns the rows into the payload's jobs (``board_json`` passes
+    one that reuses the encoded text of every unchanged job).
     """
     only = [actor.technician_id] if actor.role is Role.technician else None
     company = get_company(session)
@@ -74,7 +77,7 @@ def board_day(session: Session, actor: Actor, day: date,
         "now": (ctx.now or now or datetime.now(ctx.tz)).isoformat(),
         "technicians": [_technician(ctx, plan, preds, t, now_status)
                         for t in ctx.technicians.values()],
-        "jobs": read_job_rows(jobs, actor),
+        "jobs": read_jobs(jobs, actor),
         "kpis": dict(plan.kpis),
         "exceptions": (exceptions(ctx, preds, jobs) + customer_exceptions(session, jobs))
         if only is None else [],
@@ -198,7 +201,12 @@ def board_json(session: Session, actor: Actor, day: date) -> bytes:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    body = json.dumps(board_day(session, actor, day), default=str).encode()
+    data = board_day(session, actor, day, read_jobs=encode_job_rows)
+    # json.dumps(data) with the jobs' text spliced in: the same bytes, the jobs reused
+    body = ("{" + ", ".join(
+        f"{json.dumps(k)}: " + ("[" + ", ".join(v) + "]" if k == "jobs"
+                                else json.dumps(v, default=str))
+        for k, v in data.items()) + "}").encode()
     with _CACHE_LOCK:
         _CACHE[key] = body
         while len(_CACHE) > CACHE_SIZE:
