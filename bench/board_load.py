@@ -12,8 +12,8 @@ Repeated requests for an unchanged day are served from the board's cache.
 every change: before each timed GET a note is added to a job through the API
 (a change that writes an audit event, so the cached payload is stale). It
 then times N in-process ``board_json`` calls the same way, with CPU time,
-and N more with the remembered travel matrix dropped (the first load after a
-restart, or after most locations changed).
+and N more with nothing remembered (no travel matrix, no encoded jobs: the
+first load after a restart, or after most of the day changed).
 
 Optionally (--browser) also times the whole board in headless Chromium: from
 navigation until every technician row is drawn.
@@ -217,7 +217,7 @@ def time_cold_requests(client, path: str, job_id: int, n: int) -> dict:  # type:
     return _summary("cold (after a change): " + path.split("?")[0], times, size)
 
 
-def time_cold_in_process(url: str, day: date, job_id: int, n: int, fresh_matrix: bool) -> dict:
+def time_cold_in_process(url: str, day: date, job_id: int, n: int, first: bool) -> dict:
     """``board_json`` in this process after a committed change, wall and CPU time."""
     from sqlalchemy import select
 
@@ -236,8 +236,8 @@ def time_cold_in_process(url: str, day: date, job_id: int, n: int, fresh_matrix:
     for i in range(n + 1):
         with session_scope(factory) as s:
             do_add_note(s, actor, s.get(Job, job_id), f"bench in-process {i}")
-        if fresh_matrix:
-            board.forget_travel()
+        if first:
+            board.forget_remembered()
         with factory() as s:
             t0, c0 = time.perf_counter(), time.process_time()
             body = board.board_json(s, actor, day)
@@ -246,7 +246,7 @@ def time_cold_in_process(url: str, day: date, job_id: int, n: int, fresh_matrix:
             walls.append(wall)
             cpus.append(cpu)
             size = len(body)
-    what = "new travel matrix" if fresh_matrix else "travel matrix remembered"
+    what = "nothing remembered" if first else "travel matrix and unchanged jobs remembered"
     return _summary(f"in-process board_json, cold ({what})", walls, size, cpus)
 
 

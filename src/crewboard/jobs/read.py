@@ -84,6 +84,10 @@ def encode_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[
     return out
 
 
+def forget_encoded_jobs() -> None:
+    _ENCODED.clear()
+
+
 def _actions(actor: Actor | None) -> dict[JobStatus, list[str]]:
     return {s: allowed_actions(s, actor) for s in JobStatus}
 

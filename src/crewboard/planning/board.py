@@ -21,7 +21,7 @@ from crewboard.db import utcnow
 from crewboard.events.models import Event
 from crewboard.jobs.kinds import JobStatus, Priority
 from crewboard.jobs.queries import jobs_query
-from crewboard.jobs.read import encode_job_rows, read_job_rows
+from crewboard.jobs.read import encode_job_rows, forget_encoded_jobs, read_job_rows
 from crewboard.jobs.rows import JobRow, job_rows
 from crewboard.planning.current import current_plan
 from crewboard.planning.live import predictions, statuses
@@ -39,9 +39,10 @@ _TRAVEL = RememberingModel(StraightLineModel())
 """The default travel model, keeping the last matrix between board loads."""
 
 
-def forget_travel() -> None:
-    """Drop the remembered travel matrix (benchmarks time a load without it)."""
+def forget_remembered() -> None:
+    """Drop the remembered travel matrix and encoded jobs (benchmarks time a first load)."""
     _TRAVEL.forget()
+    forget_encoded_jobs()
 
 
 def board_day(session: Session, actor: Actor, day: date, now: datetime | None = None, *,
