@@ -47,6 +47,9 @@ def do_propose_plan(session: Session, actor: Actor, day: date, *,
             after = (replan(ctx.problem, before) if time_limit_s is None
                      else replan(ctx.problem, before, time_limit_s=time_limit_s))
         else:
+            # Warm start from the current plan, kept by measurement (bench/README.md,
+            # "PyVRP with lunch breaks"): at 2 s a cold solve served no more priority
+            # weight (cold PyVRP clearly less); fixed jobs stay put either way.
             after = solve(ctx.problem, initial=before)
     except ProblemError as exc:
         raise ValidationFailed(exc.code, exc.message, field=exc.field or None) from None
