@@ -202,3 +202,22 @@ def test_user_admin_routes(world: World, client: TestClient) -> None:
         assert updates[-1].data["changed"] == {"password": ["***", "***"]}
         assert all(PASSWORD not in str(e.data) for e in s.scalars(select(Event)))
     assert admin.get("/users/999999").status_code == 404
+
+
+def test_a_technician_account_without_its_technician_sees_nothing(world: World) -> None:
+    from crewboard.auth.models import User
+    from crewboard.events.stream import visible
+
+    tech = world.tech("Dana")
+    world.job()  # unassigned: "technician_id IS NULL" must not become a match
+    uid, token = world.user(Role.technician, technician_id=tech)
+    world.run(lambda s: s.execute(update(User).where(User.id == uid).values(technician_id=None)))
+    assert world.client is not None
+    res = world.client.get("/api/v1/jobs", headers={"Authorization": f"Bearer {token}"})
+    assert res.status_code == 403
+    assert res.json()["error"]["code"] == "forbidden"
+    assert "not linked to a technician" in res.json()["error"]["message"]
+    from crewboard.auth.actor import Actor
+
+    unlinked = Actor(uid, Role.technician, "Dana", None)
+    assert not visible(unlinked, {"type": "job.created", "technician_id": None})

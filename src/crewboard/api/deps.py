@@ -52,6 +52,11 @@ def optional_actor(request: Request, session: DB) -> Actor | None:
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
         raise Unauthorized()
+    if actor.role is Role.technician and actor.technician_id is None:
+        # every technician filter compares with the link; without one it would match
+        # unassigned work, so an unlinked technician account can do nothing
+        raise Forbidden("This technician account is not linked to a technician record;"
+                        " ask an admin to link it.")
     return actor
 
 

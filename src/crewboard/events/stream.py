@@ -30,7 +30,8 @@ def visible(actor: Actor, message: Message) -> bool:
     """Office roles see everything; a technician only what concerns them."""
     if actor.role is not Role.technician:
         return True
-    return message.get("technician_id") == actor.technician_id
+    return (actor.technician_id is not None
+            and message.get("technician_id") == actor.technician_id)
 
 
 def _frame(message: Message) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from crewboard.auth.actor import Actor, Role
@@ -62,7 +62,9 @@ def jobs_query(actor: Actor, tz: ZoneInfo, *, day: date | None = None,
                ) -> Select[tuple[Job]]:
     stmt = select(Job).order_by(Job.planned_start.is_(None), Job.planned_start, Job.id)
     if actor.role is Role.technician:
-        stmt = stmt.where(Job.technician_id == actor.technician_id)
+        # an unlinked account sees nothing (== None would mean "unassigned")
+        stmt = stmt.where(Job.technician_id == actor.technician_id
+                          if actor.technician_id is not None else false())
     if not include_archived:
         stmt = stmt.where(Job.archived.is_(False))
     if day is not None:
