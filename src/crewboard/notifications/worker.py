@@ -14,7 +14,11 @@ from crewboard.company.queries import company_tz
 from crewboard.config import Settings
 from crewboard.db import session_scope, utcnow
 from crewboard.notifications import runtime
-from crewboard.notifications.outbox import deliver_due, notification_settings
+from crewboard.notifications.outbox import (
+    deliver_due,
+    notification_settings,
+    sleep_until_woken,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,5 +87,4 @@ class OutboxWorker:
                 log.exception("outbox worker step failed")
             if self._stop.is_set():
                 break
-            runtime.wakeup.wait(self.settings.outbox_poll_s)
-            runtime.wakeup.clear()
+            sleep_until_woken(self.settings.outbox_poll_s)
