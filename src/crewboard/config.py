@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     """Twilio auth token (basic auth password; verifies inbound X-Twilio-Signature)."""
     twilio_base_url: str = "https://api.twilio.com"
     """Twilio API base URL (point it at a compatible gateway or a test double)."""
+    solver_processes: int = 2
+    """Worker processes that run day optimization (0: inside the server process)."""
     outbox_worker: bool = True
     """Run the in-process delivery worker (and the daily reminder sweep) with the server."""
     outbox_poll_s: float = 2.0

@@ -8,17 +8,19 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import Actor
-from crewboard.errors import Conflict, NotFound, ValidationFailed
+from crewboard.errors import Conflict, DomainError, NotFound, ValidationFailed
 from crewboard.events.actions import record_event
 from crewboard.jobs import actions as jobs
 from crewboard.jobs.models import Job
 from crewboard.planning.current import current_plan
+from crewboard.planning.engine import run_engine
 from crewboard.planning.loader import DayContext, key_id, load_day
 from crewboard.planning.models import PlanProposal
 from crewboard.routing import Options, ProblemError, solve
 from crewboard.routing.eta import eta_changes
 from crewboard.routing.plan import Plan
 from crewboard.routing.replan import replan
+from crewboard.routing.worker import SolverStalled
 from crewboard.technicians.models import Technician
 
 MOVE_THRESHOLD_S = 60
@@ -44,13 +46,15 @@ def do_propose_plan(session: Session, actor: Actor, day: date, *,
     before = current_plan(ctx)
     try:
         if ctx.now is not None:  # the day is under way: a fast warm-started re-plan
-            after = (replan(ctx.problem, before) if time_limit_s is None
-                     else replan(ctx.problem, before, time_limit_s=time_limit_s))
+            after = (run_engine(replan, ctx.problem, before) if time_limit_s is None
+                     else run_engine(replan, ctx.problem, before, time_limit_s=time_limit_s))
         else:
             # Warm start from the current plan, kept by measurement (bench/README.md,
             # "PyVRP with lunch breaks"): at 2 s a cold solve served no more priority
             # weight (cold PyVRP clearly less); fixed jobs stay put either way.
-            after = solve(ctx.problem, initial=before)
+            after = run_engine(solve, ctx.problem, initial=before)
+    except SolverStalled as exc:  # not the data's fault: say so, and that a retry may work
+        raise DomainError(exc.code, exc.message, status=503) from None
     except ProblemError as exc:
         raise ValidationFailed(exc.code, exc.message, field=exc.field or None) from None
     payload = _payload(ctx, before, after)

@@ -12,6 +12,7 @@ from crewboard.jobs import actions as jobs
 from crewboard.jobs.kinds import JobStatus
 from crewboard.jobs.models import Job
 from crewboard.planning.current import current_plan
+from crewboard.planning.engine import run_engine
 from crewboard.planning.loader import DayContext, key_id, load_day, tech_key
 from crewboard.planning.suggest import suggest
 from crewboard.routing.eta import Prediction, predict_plan
@@ -59,7 +60,7 @@ def _resequence(session: Session, day: date, technician_id: int,
     ctx = load_day(session, day, now=now, technician_ids=[technician_id],
                    include_unassigned=False)
     before = current_plan(ctx)
-    after = replan(ctx.problem, before, technician_id=tech_key(technician_id))
+    after = run_engine(replan, ctx.problem, before, technician_id=tech_key(technician_id))
     if after.unassigned:
         return None  # a re-sequence that drops a job is no repair
     pred = predict_plan(ctx.problem, after, statuses(ctx))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # pragma: no cover
     from crewboard.routing.travel import TravelTimeModel
@@ -272,6 +272,10 @@ class ProblemError(ValueError):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with every field (errors cross from a solver worker process)."""
+        return (type(self), (self.code, self.message, self.record, self.field))
 
 
 def _check_skills(skills: dict[str, int], record: str, what: str, minimum: int = 1) -> None:
