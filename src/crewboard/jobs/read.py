@@ -58,34 +58,24 @@ def read_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[di
     return [_job_json(j, actions[j.status]) for j in rows]
 
 
-_ENCODED: dict[tuple[object, ...], str] = {}
-ENCODED_SIZE = 20_000
-"""Encoded jobs kept (about 1.5 kB each): a few days' boards for each kind of role."""
-
-
 def encode_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[str]:
-    """``json.dumps`` of each of ``read_job_rows``, reusing the text of a job whose
-    content (every value read for it) and allowed actions are unchanged.
+    """``json.dumps`` of each of ``read_job_rows``, kept with the row for each set of
+    allowed actions.
 
     Every change makes every open board re-read the day, and a change touches
-    one job or a few: the other 1,600 need not be built and encoded again.
+    one job or a few: ``job_rows`` hands back the same row for every unchanged
+    job, so the other 1,600 need not be built and encoded again.
     """
     actions = _actions(actor)
     out = []
     for j in rows:
         allowed = actions[j.status]
-        key = (j.content, *allowed)
-        text = _ENCODED.get(key)
+        key = ("json", *allowed)
+        text = j.derived.get(key)
         if text is None:
-            if len(_ENCODED) >= ENCODED_SIZE:
-                _ENCODED.clear()  # simple and rare: the next load rebuilds what it needs
-            text = _ENCODED[key] = json.dumps(_job_json(j, allowed))
+            text = j.derived[key] = json.dumps(_job_json(j, allowed))
         out.append(text)
-    return out
-
-
-def forget_encoded_jobs() -> None:
-    _ENCODED.clear()
+    return out  # type: ignore[return-value]
 
 
 def _actions(actor: Actor | None) -> dict[JobStatus, list[str]]:
@@ -93,7 +83,7 @@ def _actions(actor: Actor | None) -> dict[JobStatus, list[str]]:
 
 
 def _job_json(j: JobRow, allowed: list[str]) -> dict[str, Any]:
-    """The row's own lists and dicts are used as they are: rows live one request."""
+    """Fresh lists and dicts: rows are shared between requests (see ``job_rows``)."""
     planned_end = j.planned_start + timedelta(minutes=j.duration_min) \
         if j.planned_start is not None else None
     return {
@@ -104,7 +94,7 @@ def _job_json(j: JobRow, allowed: list[str]) -> dict[str, Any]:
         "contact_name": j.contact_name, "contact_phone": j.contact_phone,
         "contact_email": j.contact_email, "job_type_id": j.job_type_id,
         "job_type": j.job_type_name, "description": j.description,
-        "required_skills": j.skills, "required_equipment": j.required_equipment,
+        "required_skills": dict(j.skills), "required_equipment": list(j.required_equipment),
         "windows": [{"start": json_time(w.starts_at), "end": json_time(w.ends_at)}
                     for w in j.windows],
         "duration_min": j.duration_min, "technician_id": j.technician_id,
@@ -112,7 +102,7 @@ def _job_json(j: JobRow, allowed: list[str]) -> dict[str, Any]:
         "planned_end": json_time(planned_end), "pinned": j.pinned,
         "access_notes": j.access_notes, "customer_confirmed": j.customer_confirmed,
         "arrived_at": json_time(j.arrived_at), "completed_at": json_time(j.completed_at),
-        "proof_notes": j.proof_notes, "proof_photos": j.proof_photos,
+        "proof_notes": j.proof_notes, "proof_photos": list(j.proof_photos),
         "signature_ref": j.signature_ref, "signed_by": j.signed_by,
         "outcome_reason": j.outcome_reason, "billing_ref": j.billing_ref,
         "parent_id": j.parent_id, "source": j.source.value,

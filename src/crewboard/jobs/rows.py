@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from crewboard.customers.models import Customer, ServiceLocation
 from crewboard.jobs.kinds import JobStatus, Priority, Source
 from crewboard.jobs.models import Job, JobSkill, JobType, JobWindow
+from crewboard.rawrows import Memo, RawColumns, dialect_key, execute
 from crewboard.technicians.models import Skill, Technician
 
 
@@ -86,6 +88,9 @@ class JobRow:
     skills: dict[str, int] = field(default_factory=dict)
     content: tuple[object, ...] = ()
     """Every value read for the job, hashable: equal content, equal API shape."""
+    derived: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    """What readers built from this row (its JSON text, its routing job), by what else
+    it depended on: kept with the row, so dropped with it."""
 
     @property
     def ref(self) -> str:
@@ -97,56 +102,72 @@ class JobRow:
 
 _JOB_COLUMNS = [Job.__table__.c[f.name] for f in fields(JobRow) if f.name in Job.__table__.c]
 """The job's own columns, in ``JobRow``'s field order (they come first there)."""
-_COLUMNS = (*_JOB_COLUMNS, Customer.name, ServiceLocation.address, ServiceLocation.lat,
-            ServiceLocation.lon, JobType.name, Technician.name)
 _N = len(_JOB_COLUMNS)
-_LISTS = [i for i, c in enumerate(_JOB_COLUMNS) if c.key in ("required_equipment", "proof_photos")]
+_WIDE = RawColumns((*_JOB_COLUMNS, Customer.name, ServiceLocation.address, ServiceLocation.lat,
+                    ServiceLocation.lon, JobType.name, Technician.name), "job_")
+_WINDOW = RawColumns((JobWindow.starts_at, JobWindow.ends_at), "window_")
+ROWS_KEPT = 10_000
+"""Jobs kept as built (a few kB each with what readers derived): several days' boards."""
+_ROWS: Memo[tuple[object, ...], JobRow] = Memo(ROWS_KEPT)
 
 
 def job_rows(session: Session, *stmts: Select[tuple[Job]]) -> list[JobRow]:
     """The jobs each ``jobs_query`` statement selects, in its order, each job once.
 
-    Four queries however many jobs: the jobs with their customer, place, type
+    Three queries however many jobs: the jobs with their customer, place, type
     and technician joined, then every window and every skill of those jobs.
+    Read raw (see ``crewboard.rawrows``): a job whose values are all as at an
+    earlier read is the ``JobRow`` built then, so treat rows as read-only.
     """
-    rows: dict[int, JobRow] = {}
-    customers: dict[int, CustomerRef] = {}
-    places: dict[int, LocationRef] = {}
+    wide: dict[int, tuple[object, ...]] = {}
     for stmt in stmts:
-        wide = (stmt.with_only_columns(*_COLUMNS)
-                .join_from(Job, Customer, Job.customer_id == Customer.id)
-                .join_from(Job, ServiceLocation, Job.location_id == ServiceLocation.id)
-                .outerjoin_from(Job, JobType, Job.job_type_id == JobType.id)
-                .outerjoin_from(Job, Technician, Job.technician_id == Technician.id))
-        for r in session.execute(wide):
-            if r[0] in rows:
-                continue
-            customer = customers.get(r[1])
-            if customer is None:
-                customer = customers[r[1]] = CustomerRef(r[1], r[_N])
-            place = places.get(r[2])
-            if place is None:
-                place = places[r[2]] = LocationRef(r[2], r[_N + 1], r[_N + 2], r[_N + 3])
-            rows[r[0]] = row = JobRow(*r[:_N], customer, place, r[_N + 4], r[_N + 5])
-            values = list(r)
-            for i in _LISTS:
-                values[i] = tuple(values[i])
-            row.content = tuple(values)
-    if not rows:
+        joined = (stmt.with_only_columns(*_WIDE.selected)
+                  .join_from(Job, Customer, Job.customer_id == Customer.id)
+                  .join_from(Job, ServiceLocation, Job.location_id == ServiceLocation.id)
+                  .outerjoin_from(Job, JobType, Job.job_type_id == JobType.id)
+                  .outerjoin_from(Job, Technician, Job.technician_id == Technician.id))
+        for r in execute(session, joined):
+            wide.setdefault(r[0], tuple(r))
+    if not wide:
         return []
     ids = [stmt.with_only_columns(Job.id) for stmt in stmts]
-    windows = (select(JobWindow.job_id, JobWindow.starts_at, JobWindow.ends_at)
-               .where(or_(*(JobWindow.job_id.in_(s) for s in ids)))
-               .order_by(JobWindow.job_id, JobWindow.starts_at, JobWindow.id))
-    for job_id, starts_at, ends_at in session.execute(windows):
-        rows[job_id].windows.append(WindowRow(starts_at, ends_at))
-    skills = (select(JobSkill.job_id, Skill.name, JobSkill.min_level)
-              .join_from(JobSkill, Skill, JobSkill.skill_id == Skill.id)
-              .where(or_(*(JobSkill.job_id.in_(s) for s in ids)))
-              .order_by(JobSkill.job_id, JobSkill.id))
-    for job_id, name, level in session.execute(skills):
-        rows[job_id].skills[name] = level
-    for row in rows.values():
-        row.content = (row.content, tuple(row.windows), tuple(row.skills.items()))
-    return list(rows.values())
+    windows: dict[int, list[tuple[object, ...]]] = {}
+    for job_id, *raw in execute(session, select(JobWindow.job_id, *_WINDOW.selected)
+                                .where(or_(*(JobWindow.job_id.in_(s) for s in ids)))
+                                .order_by(JobWindow.job_id, JobWindow.starts_at, JobWindow.id)):
+        windows.setdefault(job_id, []).append(tuple(raw))
+    skills: dict[int, list[tuple[str, int]]] = {}
+    for job_id, name, level in execute(session, select(JobSkill.job_id, Skill.name,
+                                                       JobSkill.min_level)
+                                        .join_from(JobSkill, Skill, JobSkill.skill_id == Skill.id)
+                                        .where(or_(*(JobSkill.job_id.in_(s) for s in ids)))
+                                        .order_by(JobSkill.job_id, JobSkill.id)):
+        skills.setdefault(job_id, []).append((name, level))
+    dialect = session.get_bind().dialect
+    where = dialect_key(dialect)
+    keys = [(where, _WIDE.key(raw), tuple(windows.get(job_id, ())),
+             tuple(skills.get(job_id, ())))
+            for job_id, raw in wide.items()]
+    rows = _ROWS.get_many(keys)
+    for i, (key, raw) in enumerate(zip(keys, wide.values(), strict=True)):
+        if rows[i] is None:
+            rows[i] = _ROWS.put(key, _job_row(dialect, key, raw))
+    return rows  # type: ignore[return-value]
 
+
+def _job_row(dialect: Dialect, key: tuple[object, ...], raw: tuple[object, ...]) -> JobRow:
+    """The row for raw values not seen before (``key`` holds its windows and skills)."""
+    v = _WIDE.convert(dialect, raw)
+    row = JobRow(*v[:_N], CustomerRef(v[1], v[_N]),  # type: ignore[arg-type]
+                 LocationRef(v[2], v[_N + 1], v[_N + 2], v[_N + 3]),  # type: ignore[arg-type]
+                 v[_N + 4], v[_N + 5])  # type: ignore[arg-type]
+    for w in key[2]:  # type: ignore[attr-defined]
+        row.windows.append(WindowRow(*_WINDOW.convert(dialect, w)))
+    row.skills.update(key[3])  # type: ignore[arg-type]
+    row.content = key
+    return row
+
+
+def forget_job_rows() -> None:
+    """Drop every kept row (benchmarks time a first load)."""
+    _ROWS.clear()

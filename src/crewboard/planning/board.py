@@ -21,8 +21,8 @@ from crewboard.db import utcnow
 from crewboard.events.models import Event
 from crewboard.jobs.kinds import JobStatus, Priority
 from crewboard.jobs.queries import jobs_query
-from crewboard.jobs.read import encode_job_rows, forget_encoded_jobs, read_job_rows
-from crewboard.jobs.rows import JobRow, job_rows
+from crewboard.jobs.read import encode_job_rows, read_job_rows
+from crewboard.jobs.rows import JobRow, forget_job_rows, job_rows
 from crewboard.planning.current import current_plan
 from crewboard.planning.live import predictions, statuses
 from crewboard.planning.loader import DayContext, DayJob, DayTech, key_id, load_day, tech_key
@@ -31,7 +31,7 @@ from crewboard.routing.plan import Plan
 from crewboard.routing.timing import TravelTable
 from crewboard.routing.travel import StraightLineModel
 from crewboard.technicians.kinds import AbsenceKind
-from crewboard.technicians.rows import technician_rows
+from crewboard.technicians.rows import forget_technician_rows, technician_rows
 from crewboard.tracking.queries import customer_exceptions
 
 QUEUE_LIMIT = 500
@@ -40,9 +40,10 @@ _TRAVEL = RememberingModel(StraightLineModel())
 
 
 def forget_remembered() -> None:
-    """Drop the remembered travel matrix and encoded jobs (benchmarks time a first load)."""
+    """Drop the remembered travel matrix and rows (benchmarks time a first load)."""
     _TRAVEL.forget()
-    forget_encoded_jobs()
+    forget_job_rows()
+    forget_technician_rows()
 
 
 def board_day(session: Session, actor: Actor, day: date, now: datetime | None = None, *,

@@ -105,11 +105,12 @@ def load_day(session: Session, day: date, *, now: datetime | None = None,
     for j in jobs:
         if j.status is JobStatus.on_site and j.technician_id is not None:
             on_site.setdefault(j.technician_id, j)
+    tech_keys = set(ctx_techs)
     problem = rp.Problem(
         origin=origin,
         technicians=[_technician(t, tz, day, origin_s, now if same_day else None, on_site)
                      for t in techs],
-        jobs=[routing_job(j, origin_s, set(ctx_techs)) for j in jobs],
+        jobs=[_routing_job(j, origin, origin_s, tech_keys) for j in jobs],
         options=options or rp.Options(),
         **({"travel": travel} if travel is not None else {}))
     return DayContext(day, tz, origin, now if same_day else None, problem, ctx_jobs, ctx_techs)
@@ -175,6 +176,19 @@ def _technician(tech: DayTech, tz: ZoneInfo, day: date, secs, now: datetime | No
                                **{f"equipment:{e}": 1 for e in tech.equipment}},
         breaks=breaks, current_location=current, available_from=available,
         time_off=[w for w in time_off if w.end > w.start])
+
+
+def _routing_job(job: DayJob, origin: datetime, secs, tech_keys: set[str]) -> rp.Job:  # type: ignore[no-untyped-def]
+    """``routing_job``, kept with a plain row (see ``job_rows``): given the row, it
+    depends only on the day's origin and whether the job's technician is loaded."""
+    if not isinstance(job, JobRow):
+        return routing_job(job, secs, tech_keys)
+    key = ("routing", origin,
+           job.technician_id is not None and tech_key(job.technician_id) in tech_keys)
+    made = job.derived.get(key)
+    if made is None:
+        made = job.derived[key] = routing_job(job, secs, tech_keys)
+    return made  # type: ignore[return-value]
 
 
 def routing_job(job: DayJob, secs, tech_keys: set[str]) -> rp.Job:  # type: ignore[no-untyped-def]

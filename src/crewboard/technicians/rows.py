@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crewboard.rawrows import Memo, RawColumns, dialect_key, execute
 from crewboard.technicians.kinds import AbsenceKind
 from crewboard.technicians.models import Absence, Shift, Skill, Technician, TechnicianSkill
 
@@ -56,39 +57,60 @@ class TechnicianRow:
         return dict(self.skills)
 
 
-_COLUMNS = [Technician.__table__.c[f.name] for f in fields(TechnicianRow)
-            if f.name in Technician.__table__.c]
+_TECH = RawColumns([Technician.__table__.c[f.name] for f in fields(TechnicianRow)
+                    if f.name in Technician.__table__.c], "tech_")
 """The technician's own columns, in ``TechnicianRow``'s field order (they come first)."""
+_ABSENCE = RawColumns((Absence.kind, Absence.starts_at, Absence.ends_at, Absence.reason),
+                      "absence_")
+_ROWS: Memo[tuple[object, ...], TechnicianRow] = Memo(2_000)
+"""Technicians as built, by every value read for them (see ``crewboard.rawrows``)."""
 
 
 def technician_rows(session: Session, weekday: int, start: datetime, end: datetime,
                     ids: Sequence[int] | None = None) -> list[TechnicianRow]:
     """Active technicians (all, or ``ids``) by id, with skills, the shift on ``weekday``
-    and the absences overlapping ``[start, end)``: four queries however big the crew."""
+    and the absences overlapping ``[start, end)``: four queries however big the crew.
+
+    A technician whose values are all as at an earlier read is the row built
+    then, so treat rows as read-only.
+    """
     crew = select(Technician.id).where(Technician.active.is_(True))
     if ids is not None:
         crew = crew.where(Technician.id.in_(ids))
-    rows = {r[0]: TechnicianRow(*r) for r in session.execute(
-        select(*_COLUMNS).where(Technician.id.in_(crew)).order_by(Technician.id))}
-    if not rows:
+    raw = {r[0]: tuple(r) for r in execute(session, select(*_TECH.selected).where(
+        Technician.id.in_(crew)).order_by(Technician.id))}
+    if not raw:
         return []
-    for tech_id, name, level in session.execute(
-            select(TechnicianSkill.technician_id, Skill.name, TechnicianSkill.level)
-            .join_from(TechnicianSkill, Skill, TechnicianSkill.skill_id == Skill.id)
-            .where(TechnicianSkill.technician_id.in_(crew))
-            .order_by(TechnicianSkill.technician_id, TechnicianSkill.id)):
-        rows[tech_id].skills[name] = level
-    for tech_id, *shift in session.execute(
-            select(Shift.technician_id, Shift.weekday, Shift.start, Shift.end,
-                   Shift.break_minutes)
-            .where(Shift.technician_id.in_(crew), Shift.weekday == weekday)
-            .order_by(Shift.technician_id, Shift.id)):
-        rows[tech_id].shifts.append(ShiftRow(*shift))
-    for tech_id, *absence in session.execute(
-            select(Absence.technician_id, Absence.kind, Absence.starts_at, Absence.ends_at,
-                   Absence.reason)
-            .where(Absence.technician_id.in_(crew), Absence.starts_at < end,
-                   Absence.ends_at > start)
-            .order_by(Absence.technician_id, Absence.starts_at, Absence.id)):
-        rows[tech_id].absences.append(AbsenceRow(*absence))
-    return list(rows.values())
+    parts: dict[int, tuple[list, list, list]] = {i: ([], [], []) for i in raw}  # type: ignore[type-arg]
+    skills = (select(TechnicianSkill.technician_id, Skill.name, TechnicianSkill.level)
+              .join_from(TechnicianSkill, Skill, TechnicianSkill.skill_id == Skill.id)
+              .where(TechnicianSkill.technician_id.in_(crew))
+              .order_by(TechnicianSkill.technician_id, TechnicianSkill.id))
+    shifts = (select(Shift.technician_id, Shift.weekday, Shift.start, Shift.end,
+                     Shift.break_minutes)
+              .where(Shift.technician_id.in_(crew), Shift.weekday == weekday)
+              .order_by(Shift.technician_id, Shift.id))
+    absences = (select(Absence.technician_id, *_ABSENCE.selected)
+                .where(Absence.technician_id.in_(crew), Absence.starts_at < end,
+                       Absence.ends_at > start)
+                .order_by(Absence.technician_id, Absence.starts_at, Absence.id))
+    for n, stmt in enumerate((skills, shifts, absences)):
+        for tech_id, *values in execute(session, stmt):
+            parts[tech_id][n].append(tuple(values))
+    dialect = session.get_bind().dialect
+    where = dialect_key(dialect)
+    keys = [(where, _TECH.key(r), *(tuple(p) for p in parts[i])) for i, r in raw.items()]
+    rows = _ROWS.get_many(keys)
+    for n, (key, r) in enumerate(zip(keys, raw.values(), strict=True)):
+        if rows[n] is None:
+            row = TechnicianRow(*_TECH.convert(dialect, r))
+            row.skills.update(key[2])
+            row.shifts.extend(ShiftRow(*x) for x in key[3])
+            row.absences.extend(AbsenceRow(*_ABSENCE.convert(dialect, x)) for x in key[4])
+            rows[n] = _ROWS.put(key, row)
+    return rows  # type: ignore[return-value]
+
+
+def forget_technician_rows() -> None:
+    """Drop every kept row (benchmarks time a first load)."""
+    _ROWS.clear()
