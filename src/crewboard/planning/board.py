@@ -86,8 +86,27 @@ def board_day(session: Session, actor: Actor, day: date, now: datetime | None = 
     }
 
 
+TIMES_KEPT = 100_000
+
+
+@lru_cache(maxsize=8)
+def _times(origin: datetime) -> dict[int, str]:
+    """The text of each time written for a day so far (see ``_iso``)."""
+    return {}
+
+
 def _iso(ctx: DayContext, seconds: int | None) -> str | None:
-    return ctx.to_time(seconds).isoformat() if seconds is not None else None
+    """``ctx.to_time(seconds).isoformat()``, remembered: a board writes thousands of
+    times per load, most of them written at the last load too."""
+    if seconds is None:
+        return None
+    times = _times(ctx.origin)
+    text = times.get(seconds)
+    if text is None:
+        if len(times) >= TIMES_KEPT:
+            times.clear()
+        text = times[seconds] = ctx.to_time(seconds).isoformat()
+    return text
 
 
 @lru_cache(maxsize=256)

@@ -18,7 +18,7 @@ from crewboard.errors import DomainError, NotFound
 from crewboard.events.models import Event
 from crewboard.jobs.kinds import JobStatus
 from crewboard.jobs.models import Job
-from crewboard.tracking.actions import CUSTOMER_EVENTS, closed_at, expires_at
+from crewboard.tracking.actions import CUSTOMER_EVENTS, REQUEST_KINDS, closed_at, expires_at
 from crewboard.tracking.models import TrackingLink
 
 FRESH_POSITION = timedelta(minutes=30)
@@ -172,23 +172,30 @@ HANDLED_BY = ("job.rescheduled", "job.reassigned", "job.cancelled", "job.note", 
 def customer_exceptions(session: Session, jobs: list[Job]) -> list[dict[str, Any]]:
     """Open customer requests (reschedule / cancel via the tracking page) on ``jobs``,
     in the board's exception shape; a request is open until the office next acts on
-    the job (reschedule, reassign, cancel, edit or note) or the job closes."""
+    the job (reschedule, reassign, cancel, edit or note) or the job closes.
+
+    The day's requests first (rare), then office actions on just those jobs: the
+    board reads this on every load, and a day's notes and edits are many.
+    """
     open_jobs = {j.id: j for j in jobs if j.status not in (
         JobStatus.completed, JobStatus.incomplete, JobStatus.cancelled)}
     if not open_jobs:
         return []
-    rows = session.scalars(select(Event).where(
-        Event.job_id.in_(open_jobs), Event.action.in_((*CUSTOMER_EVENTS, *HANDLED_BY)))
-        .order_by(Event.id))
-    pending: dict[int, Event] = {}
-    for e in rows:
-        if e.action in CUSTOMER_EVENTS:
-            if e.action != "job.customer_confirmed":
-                pending[e.job_id] = e  # type: ignore[index]
-        elif e.actor_user_id is not None or not e.actor_name.endswith("(customer)"):
-            pending.pop(e.job_id, None)  # type: ignore[arg-type]
+    last: dict[int, Any] = {}
+    for e in session.execute(select(Event.id, Event.job_id, Event.action, Event.reason, Event.at)
+                             .where(Event.job_id.in_(open_jobs),
+                                    Event.action.in_(REQUEST_KINDS.values()))
+                             .order_by(Event.id)):
+        last[e.job_id] = e
+    if last:
+        for job_id, event_id, user_id, name in session.execute(
+                select(Event.job_id, Event.id, Event.actor_user_id, Event.actor_name)
+                .where(Event.job_id.in_(last), Event.action.in_(HANDLED_BY))):
+            if event_id > last[job_id].id and (user_id is not None
+                                                or not name.endswith("(customer)")):
+                last.pop(job_id, None)
     out = []
-    for job_id, e in pending.items():
+    for job_id, e in last.items():
         job = open_jobs[job_id]
         kind = "reschedule" if e.action.endswith("reschedule") else "cancel"
         note = f": \"{e.reason}\"" if e.reason else ""
