@@ -25,9 +25,15 @@ from crewboard.routing.timing import tech_days
 #: VROOM shares a time limit among its searches and a warm start is one of
 #: them, so even a limit of several seconds stops a warm start after a few
 #: hundred milliseconds with a worse plan. Hence: with a warm start at
-#: exploration 1-2 no limit is given to VROOM (the level bounds the effort);
-#: the limit applies to cold solves (nothing planned yet) and higher levels.
+#: exploration 1-2 the limit given to VROOM is raised to at least
+#: :data:`WARM_CAP_S`, which only bounds big days (the level bounds the effort
+#: of small ones); the limit applies as given to cold solves and higher levels.
 REPLAN_TIME_LIMIT_S = 1.0
+#: The least limit of a warm low-exploration re-plan. Unbounded, the level did
+#: not bound the effort on a big day: a warm re-plan of 200 technicians and
+#: 1,600 jobs (200 of them unplanned) ran 140 s (bench/README.md, "Optimize
+#: responsiveness"); 50/400 needs well under a second, so this never binds there.
+WARM_CAP_S = 10.0
 REPLAN_EXPLORATION = 1
 
 
@@ -61,7 +67,7 @@ def replan(
     """
     warm = any(r.stops for r in current.routes)
     if warm and exploration <= 2:
-        time_limit_s = None
+        time_limit_s = max(time_limit_s or 0.0, WARM_CAP_S)
     opts = replace(problem.options, time_limit_s=time_limit_s, exploration=exploration)
     if technician_id is None:
         return solve(replace(problem, options=opts), initial=current)
