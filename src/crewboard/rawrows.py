@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Executable, type_coerce
 from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.orm import Session
-from sqlalchemy.types import JSON, NullType, Numeric
+from sqlalchemy.types import JSON, Float, NullType, Numeric
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -44,7 +44,7 @@ class RawColumns:
 
     def __init__(self, columns: Sequence[ColumnElement[Any]], prefix: str) -> None:
         self.columns = tuple(columns)
-        self._raw = [not isinstance(c.type, Numeric) for c in self.columns]
+        self._raw = [not isinstance(c.type, Numeric | Float) for c in self.columns]
         self.selected = [type_coerce(c, NullType()).label(f"{prefix}{i}") if raw
                          else c.label(f"{prefix}{i}")
                          for i, (c, raw) in enumerate(zip(self.columns, self._raw, strict=True))]

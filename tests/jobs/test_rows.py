@@ -93,3 +93,26 @@ def test_encoded_rows_are_the_json_and_follow_every_change(bare: World) -> None:
     changed, want = both(SYSTEM)
     assert changed == want
     assert "now with a ladder" in changed[1] and "Dana Kim-Ross" in changed[0]
+
+
+def test_an_unchanged_job_is_the_row_read_before_and_any_change_a_new_one(bare: World) -> None:
+    from crewboard.customers.actions import do_update_customer
+
+    ids = _jobs(bare)
+    stmt = jobs_query(SYSTEM, ZoneInfo(TZ))
+
+    def read() -> dict[int, object]:
+        with bare.db.session() as s:
+            return {r.id: r for r in job_rows(s, stmt)}
+
+    first = read()
+    assert all(a is b for a, b in zip(read().values(), first.values(), strict=True))
+    bare.run(lambda s: A.do_reschedule_job(s, SYSTEM, s.get(Job, ids["plain"]),
+                                           windows=[(at("10:00"), at("12:00"))]))
+    bare.run(lambda s: do_update_customer(s, SYSTEM, s.get(Job, ids["typed"]).customer,
+                                          version=None, values={"name": "Ada Home Ltd"}))
+    after = read()
+    assert after[ids["queued"]] is first[ids["queued"]]
+    assert after[ids["plain"]] is not first[ids["plain"]]
+    assert [w.starts_at for w in after[ids["plain"]].windows] == [at("10:00")]
+    assert after[ids["typed"]].customer.name == "Ada Home Ltd"

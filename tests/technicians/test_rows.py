@@ -46,3 +46,20 @@ def test_rows_hold_what_the_day_needs(db: Database) -> None:
         assert (d.equipment, d.region, rows[1].shifts) == (["ladder"], "north", [])
         assert [r.id for r in technician_rows(s, DAY.weekday(), start, end, ids=[eli])] == [eli]
         assert technician_rows(s, DAY.weekday(), start, end, ids=[gone]) == []
+
+
+def test_an_unchanged_technician_is_the_row_read_before(db: Database) -> None:
+    w = World(db)
+    dana, eli = w.tech("Dana Kim", {}), w.tech("Eli Ross", {})
+    start, end = at("00:00"), at("00:00") + timedelta(days=1)
+
+    def read() -> list:  # type: ignore[type-arg]
+        with db.session() as s:
+            return technician_rows(s, DAY.weekday(), start, end)
+
+    first = read()
+    w.run(lambda s: do_add_absence(s, SYSTEM, s.get(Technician, eli), kind=AbsenceKind.time_off,
+                                   starts_at=at("12:00"), ends_at=at("13:00"), reason="dentist"))
+    again = read()
+    assert again[0] is first[0] and again[0].id == dana
+    assert again[1] is not first[1] and [a.reason for a in again[1].absences] == ["dentist"]
