@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import SYSTEM, Actor, Role
@@ -23,7 +23,7 @@ from crewboard.jobs import actions as A
 from crewboard.jobs.kinds import IncompleteReason, JobStatus
 from crewboard.jobs.models import Job
 from crewboard.jobs.queries import day_loading, jobs_query
-from crewboard.jobs.read import read_job
+from crewboard.jobs.read import json_time, read_job
 from crewboard.planning import board
 from crewboard.planning.current import current_plan
 from crewboard.planning.live import predictions, statuses
@@ -170,3 +170,182 @@ def test_board_json_is_board_day_encoded_before_and_after_a_change(
                 assert bodies[actor.role] == json.dumps(
                     board.board_day(s, actor, today()), default=str).encode()
         assert change is None or f"changed {change}".encode() in bodies[Role.dispatcher]
+
+
+# ------------------------------------------------------------ loads after a change
+# Rows, routing jobs, JSON text and times are kept between loads (keyed by the
+# values read, see ``crewboard.rawrows``); a warm load must give exactly what a
+# load with nothing kept gives, after every kind of change, from anywhere.
+
+def _moved(s: Session, d: BoardDay) -> None:
+    A.do_reassign_job(s, SYSTEM, s.get(Job, d.jobs["dana2"]), s.get(Technician, d.techs["ravi"]),
+                      local("16:00"), override=True, override_reason="test")
+
+
+def _retimed(s: Session, d: BoardDay) -> None:
+    A.do_reschedule_job(s, SYSTEM, s.get(Job, d.jobs["dana2"]), planned_start=local("13:10"),
+                        windows=[(local("12:30"), local("15:30"))])
+
+
+def _technician_changed(s: Session, d: BoardDay) -> None:
+    from crewboard.technicians.actions import do_update_technician
+
+    do_update_technician(s, SYSTEM, s.get(Technician, d.techs["ravi"]), version=None, values={
+        "name": "Ravi Patel-Singh", "home_lat": 41.80, "skills": [
+            {"name": "electrical", "level": 3}, {"name": "plumbing", "level": 1}],
+        "shifts": [{"weekday": x, "start": "09:00", "end": "18:00"} for x in range(7)]})
+
+
+def _customer_changed(s: Session, d: BoardDay) -> None:
+    from crewboard.customers.actions import do_update_customer, do_update_location
+
+    job = s.get(Job, d.jobs["dana2"])
+    do_update_customer(s, SYSTEM, job.customer, version=None, values={"name": "Grace B. Hopper"})
+    do_update_location(s, SYSTEM, job.location, {"lat": 41.97, "address": "2 New St"})
+
+
+CHANGES: dict[str, Any] = {
+    "job edited": lambda s, d: A.do_update_job(s, SYSTEM, s.get(Job, d.jobs["dana2"]),
+                                               version=None, values={"description": "leaky"}),
+    "job moved to another technician": _moved,
+    "job re-timed": _retimed,
+    "job cancelled": lambda s, d: A.do_cancel_job(s, SYSTEM, s.get(Job, d.jobs["dana2"]),
+                                                  reason="gone"),
+    "job archived": lambda s, d: A.do_archive_job(s, SYSTEM, s.get(Job, d.jobs["tap"])),
+    "job added": lambda s, d: _more(s, s.get(Job, d.jobs["pipe"]).customer_id,
+                                    d.techs["ravi"], 1),
+    "technician changed": _technician_changed,
+    "absence added": lambda s, d: do_add_absence(
+        s, SYSTEM, s.get(Technician, d.techs["ravi"]), kind=AbsenceKind.time_off,
+        starts_at=local("15:00"), ends_at=local("16:00"), reason="dentist"),
+    "position reported": lambda s, d: do_report_location(
+        s, SYSTEM, s.get(Technician, d.techs["ravi"]), lat=41.86, lon=-87.64, at=None,
+        accuracy_m=8.0),
+    "customer and place changed": _customer_changed,
+}
+ROLES = (Role.dispatcher, Role.viewer, Role.technician)
+
+
+def _actor(role: Role, day: BoardDay) -> Actor:
+    tech = day.techs["dana"] if role is Role.technician else None
+    return Actor(user_id=None, role=role, name="someone", technician_id=tech)
+
+
+def _from_scratch(world: World, actor: Actor, now: Any) -> dict[str, Any]:
+    """The payload with nothing kept: the first load after a restart."""
+    board.forget_remembered()
+    with world.db.session() as s:
+        return board.board_day(s, actor, today(), now=now)
+
+
+def _warm(world: World, actor: Actor, now: Any) -> dict[str, Any]:
+    with world.db.session() as s:
+        return board.board_day(s, actor, today(), now=now)
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_load_after_a_change_is_the_load_from_scratch(world: World, change: str) -> None:
+    day = _busy_day(world)
+    now = utcnow()
+    before = {role: _warm(world, _actor(role, day), now) for role in ROLES}  # fills what is kept
+    world.run(lambda s: CHANGES[change](s, day))
+    for role in ROLES:
+        actor = _actor(role, day)
+        got = _warm(world, actor, now)
+        assert got == _from_scratch(world, actor, now), (change, role)
+        with world.db.session() as s:
+            want = _orm_board(s, actor, now)
+        assert {k: got[k] for k in want} == want, (change, role)
+        _warm(world, actor, now)  # keep everything again for the next role
+    assert before[Role.dispatcher] != _warm(world, _actor(Role.dispatcher, day), now), change
+
+
+def test_time_passing_moves_the_now_line_and_the_etas(world: World) -> None:
+    day = _busy_day(world)
+    now = utcnow()
+    office = _actor(Role.dispatcher, day)
+    first = _warm(world, office, now)
+    for minutes in (1, 17, 95):
+        later = now + timedelta(minutes=minutes)
+        got = _warm(world, office, later)
+        assert got == _from_scratch(world, office, later), minutes
+        _warm(world, office, now)  # the earlier minute kept as well
+        assert got["now"] != first["now"]
+    etas = lambda b: [s["eta"] for t in b["technicians"] for s in t["route"]]  # noqa: E731
+    if any(etas(first)):  # ETAs exist while the working day runs
+        assert etas(_warm(world, office, now + timedelta(minutes=95))) != etas(first)
+
+
+def test_writes_from_another_connection_are_seen_on_the_next_load(world: World) -> None:
+    """Another process: its own engine; do_* writes and raw SQL that bumps no version,
+    touches no updated_at and writes no event (a job deleted, a name, a place, a window)."""
+    from sqlalchemy import delete, update
+
+    from crewboard.customers.models import Customer, ServiceLocation
+    from crewboard.db import make_engine, make_session_factory, session_scope
+    from crewboard.jobs.models import JobSkill, JobWindow
+
+    day = _busy_day(world)
+    now = utcnow()
+    office = _actor(Role.dispatcher, day)
+    _warm(world, office, now)
+    with world.db.session() as s:
+        board.board_json(s, office, today())  # the encoded payload cached too
+    other = make_engine(world.db.url)
+    try:
+        with session_scope(make_session_factory(other)) as s:
+            A.do_update_job(s, SYSTEM, s.get(Job, day.jobs["ravi2"]), version=None,
+                            values={"access_notes": "gate code 4711"})
+        with world.db.session() as s:  # an action writes an event: a new data version
+            assert b"gate code 4711" in board.board_json(s, office, today())
+        with other.begin() as conn:
+            gone, pipe = day.jobs["dana2"], day.jobs["pipe"]
+            conn.execute(delete(JobWindow).where(JobWindow.job_id == gone))
+            conn.execute(delete(JobSkill).where(JobSkill.job_id == gone))
+            conn.execute(delete(Job).where(Job.id == gone))
+            conn.execute(update(Technician).where(Technician.id == day.techs["ravi"])
+                         .values(name="Ravi Raw"))
+            customer = select(Job.customer_id).where(Job.id == pipe).scalar_subquery()
+            conn.execute(update(Customer).where(Customer.id == customer).values(name="Raw Co"))
+            place = select(Job.location_id).where(Job.id == pipe).scalar_subquery()
+            conn.execute(update(ServiceLocation).where(ServiceLocation.id == place)
+                         .values(lat=41.99))
+            conn.execute(update(JobWindow).where(JobWindow.job_id == pipe)
+                         .values(ends_at=local("16:00")))
+    finally:
+        other.dispose()
+    got = _warm(world, office, now)
+    assert got == _from_scratch(world, office, now)
+    with world.db.session() as s:
+        assert {k: got[k] for k in ("technicians", "jobs", "kpis")} == {
+            k: v for k, v in _orm_board(s, office, now).items() if k != "exceptions"}
+    jobs = {j["id"]: j for j in got["jobs"]}
+    assert day.jobs["dana2"] not in jobs
+    assert jobs[day.jobs["ravi2"]]["access_notes"] == "gate code 4711"
+    assert jobs[day.jobs["pipe"]]["customer_name"] == "Raw Co"
+    assert jobs[day.jobs["pipe"]]["lat"] == 41.99
+    assert jobs[day.jobs["pipe"]]["windows"][0]["end"] == json_time(local("16:00"))
+    assert "Ravi Raw" in {t["name"] for t in got["technicians"]}
+
+
+def test_a_change_committed_after_a_later_one_is_not_hidden_by_the_cache(world: World) -> None:
+    """PostgreSQL hands out event ids at insert, not at commit: a transaction that wrote
+    first may commit last, under a newest event the board has already seen."""
+    if world.db.backend != "postgres":
+        pytest.skip("SQLite lets one writer in at a time: ids follow commits")
+    day = _busy_day(world)
+    office = _actor(Role.dispatcher, day)
+    slow = world.db.session()
+    try:
+        A.do_update_job(slow, SYSTEM, slow.get(Job, day.jobs["dana2"]), version=None,
+                        values={"description": "written first, committed last"})
+        slow.flush()
+        world.run(lambda s: A.do_update_job(s, SYSTEM, s.get(Job, day.jobs["pipe"]),
+                                            version=None, values={"description": "quick"}))
+        with world.db.session() as s:
+            assert b"quick" in board.board_json(s, office, today())
+        slow.commit()
+    finally:
+        slow.close()
+    with world.db.session() as s:
+        assert b"written first, committed last" in board.board_json(s, office, today())

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crewboard.auth.actor import Actor, Role
@@ -198,10 +198,26 @@ def exceptions(ctx: DayContext, preds: dict, jobs: Sequence[DayJob]) -> list[dic
 
 
 
+RECENT_EVENTS = 2_000
+"""How far back ``data_version`` counts events: a transaction still open after this
+many later events were written, then committed, could go unseen for the minute."""
+
+
 def data_version(session: Session) -> tuple[Any, ...]:
-    """The newest audit event (id and time): it changes with every change to the data."""
-    return tuple(session.execute(select(Event.id, Event.at).order_by(Event.id.desc())
-                                 .limit(1)).first() or ())
+    """The newest audit event (id, time) and how many of the last ``RECENT_EVENTS`` ids
+    exist: it changes with every committed change to the data.
+
+    Every change writes an event, but PostgreSQL hands out ids at insert, not at
+    commit: a transaction that wrote first may commit after one that wrote later,
+    below the newest id already seen. It still adds to the count.
+    """
+    newest = session.execute(select(Event.id, Event.at).order_by(Event.id.desc())
+                             .limit(1)).first()
+    if newest is None:
+        return ()
+    recent = session.scalar(select(func.count()).select_from(Event)
+                            .where(Event.id > newest.id - RECENT_EVENTS))
+    return (*newest, recent)
 
 
 _CACHE: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
