@@ -28,7 +28,9 @@ How the field-service rules map onto VROOM (see ``docs/solver-format.md``):
   from routes over the cap; dropped jobs then go through the insertion repair.
 * **Capacity**: one VROOM capacity dimension when any technician or job uses it.
 * **Warm start**: an initial plan becomes each vehicle's ``steps``, which VROOM
-  uses as the starting solution in solving mode.
+  uses as the starting solution in solving mode; stops that would make a
+  route break a rule are taken off first (:mod:`crewboard.routing.warm`), as
+  VROOM refuses the whole start otherwise.
 
 Repeatability: with ``threads=1`` and a time limit that is not reached, the
 same input gives a plan of the same cost; VROOM may still break ties between
@@ -229,6 +231,9 @@ def _build(problem: Problem, initial: Plan | None) -> tuple[vroom.Input, _Model]
         job_vroom_id[j.id] = jid
 
     if initial is not None:
+        from crewboard.routing.warm import feasible_warm_start
+
+        initial = feasible_warm_start(initial, {j.id: j for j in vroom_job.values()}, days, table)
         vehicles = _with_steps(vehicles, vehicle_tech, initial, job_vroom_id)
     for v in vehicles:
         inp.add_vehicle(v)
