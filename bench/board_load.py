@@ -150,8 +150,10 @@ SERVER = """
 import sys, uvicorn
 sys.path.insert(0, {src!r})
 from crewboard.api.app import create_app
+from crewboard.cli.serve import freeze_startup_objects
 from crewboard.config import Settings
 app = create_app(Settings(database_url={url!r}, background=False), migrate=False)
+freeze_startup_objects()  # as ``crewboard serve`` does
 uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning")
 """
 
