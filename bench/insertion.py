@@ -13,7 +13,9 @@ Three measurements, each in a fresh forked process (so peak RSS is its own):
 ``replan``  50 technicians / 400 jobs at 12:00: jobs before noon done or in
             progress (fixed), 10 new calls (one emergency), 5 cancellations;
             ``solve(problem, initial=plan)`` (warm start) and ``solve(problem)``
-            (cold) with the product's default options.
+            (cold) with the product's default options; ``late``: warm from a
+            plan the day has broken (a third of the crew free 90 min late);
+            ``worker``: warm, through the solver worker process the server uses.
 ``growth``  100 .. 5,000 jobs a day (8 per technician): time and peak memory
             (tracemalloc peak of Python/numpy allocations, plus the process's
             peak RSS growth, which includes VROOM's C++ memory) for a full solve
@@ -44,6 +46,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -264,12 +267,34 @@ def midday_problem(n_techs: int = 50, seed: int = 11) -> tuple[Problem, Plan]:
     return p2, Plan(routes, (), info, ORIGIN)
 
 
+def late_crew(problem: Problem) -> Problem:
+    """Every third technician free only at 13:30 (their job ran long): the plan is late."""
+    techs = [replace(t, available_from=max(t.available_from or 0, 13 * H + 1800))
+             if k % 3 == 0 else t for k, t in enumerate(problem.technicians)]
+    return replace(problem, technicians=techs)
+
+
 def m_replan(mode: str) -> dict:
+    """``warm``/``cold``: solve in this process; ``late``: warm from a plan the
+    day has broken (:func:`late_crew`); ``worker``: warm through the solver
+    worker the server uses (a warm worker: its start-up is not timed)."""
     from crewboard.routing.solver import solve
 
     problem, plan = midday_problem()
+    if mode == "late":
+        problem = late_crew(problem)
+    pool = None
+    if mode == "worker":
+        from crewboard.routing.worker import SolverPool
+
+        pool = SolverPool(1)
+        pool.run(len, ())  # start it
     t0, c0 = time.perf_counter(), time.process_time()
-    out = solve(problem, initial=plan if mode == "warm" else None)
+    if pool is not None:
+        out = pool.run(solve, problem, initial=plan)
+        pool.close()
+    else:
+        out = solve(problem, initial=None if mode == "cold" else plan)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     fixed_ok = all(
         (s := out.stop_of(j.id)) is not None and s.start == j.fixed.start
@@ -365,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--cold", type=int, default=20)
     p = sub.add_parser("replan")
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--modes", default="warm,cold,late,worker")
     g = sub.add_parser("growth")
     g.add_argument("--jobs", default="100,250,500,1000,2000,5000")
     g.add_argument("--what", default="rank,solve")
@@ -383,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(row), file=sys.stderr, flush=True)
     elif args.cmd == "replan":
         for _ in range(args.repeat):
-            for mode in ("warm", "cold"):
+            for mode in args.modes.split(","):
                 row = _in_child(m_replan, mode)
                 rows.append(row)
                 print(json.dumps(row), file=sys.stderr, flush=True)
@@ -412,7 +438,7 @@ def markdown(cmd: str, rows: list[dict]) -> str:
     for r in rows:
         lines.append("| " + " | ".join(str(r.get(k, "")) for k in keys) + " |")
     if cmd == "replan":
-        for mode in ("warm", "cold"):
+        for mode in ("warm", "cold", "late", "worker"):
             ws = [r["wall_s"] for r in rows if r.get("mode") == mode and "wall_s" in r]
             if ws:
                 lines.append(f"\n{mode}: median {statistics.median(ws):.3f} s, "
