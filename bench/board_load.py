@@ -12,8 +12,10 @@ Repeated requests for an unchanged day are served from the board's cache.
 every change: before each timed GET a note is added to a job through the API
 (a change that writes an audit event, so the cached payload is stale). It
 then times N in-process ``board_json`` calls the same way, with CPU time,
-and N more with nothing remembered (no travel matrix, no encoded jobs: the
-first load after a restart, or after most of the day changed).
+and N more with nothing remembered (no travel matrix, no kept rows: the
+first load after a restart, or after most of the day changed). The server
+freezes its startup objects out of garbage collection as ``crewboard serve``
+does.
 
 Optionally (--browser) also times the whole board in headless Chromium: from
 navigation until every technician row is drawn.
