@@ -86,12 +86,12 @@ def board_day(session: Session, actor: Actor, day: date, now: datetime | None = 
     }
 
 
-TIMES_KEPT = 100_000
+TIMES_KEPT = 20_000
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _times(origin: datetime) -> dict[int, str]:
-    """The text of each time written for a day so far (see ``_iso``)."""
+    """The text of each time written for a day so far (see ``_iso``; about 3 MB full)."""
     return {}
 
 
