@@ -14,7 +14,8 @@ onto field-service terms:
 * ``Options.technician_cost_s`` = the per-vehicle fixed cost the raw
   libraries get in ``vrptw.py`` (0 in DIMACS mode), so all minimise the same
   hierarchical objective; the budget is ``time_limit_s`` and the engine is
-  the default (``auto``: PyVRP, since these days have no breaks).
+  the default (``auto``: PyVRP, since these days have no breaks, one skill
+  profile and one window per customer).
 """
 
 from __future__ import annotations

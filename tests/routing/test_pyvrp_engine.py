@@ -58,6 +58,7 @@ def test_skill_levels_and_pins():
             job("needs-2", 1, required_skills={"elec": 2}),  # next to junior, only senior may
             job("pinned", 19, pinned_to="junior"),  # next to senior, promised to junior
         ],
+        engine="pyvrp",  # auto gives days whose technicians differ to VROOM
     )
     plan = solve_checked(p)
     assert plan.engine == "pyvrp"
@@ -75,7 +76,7 @@ def test_skill_nobody_has_is_unassigned_with_a_reason():
 def test_two_window_job_lands_in_one_window():
     # Window 1 (08:00-08:30 at 10 units = 100 min away) cannot be reached.
     early, late = TimeWindow(8 * H, 8 * H + 30 * M), TimeWindow(14 * H, 15 * H)
-    p = problem([tech("a", 0)], [job("two", 10, windows=(early, late))])
+    p = problem([tech("a", 0)], [job("two", 10, windows=(early, late))], engine="pyvrp")
     plan = solve_checked(p)
     assert plan.engine == "pyvrp"
     stop = plan.stop_of("two")
@@ -139,6 +140,24 @@ def test_auto_uses_vroom_for_breaks_and_warm_starts():
     assert first.engine == "pyvrp"
     assert "warm start" in (pyvrp_fits(plain, first) or "")
     assert solve_checked(plain, initial=first).engine == "vroom"
+
+
+def test_auto_uses_vroom_for_field_days_with_skills_pins_or_two_windows():
+    """Measured: on such days PyVRP left more jobs out, even without breaks."""
+    same = problem([tech("a", 0, skills={"gas": 2}), tech("b", 9, skills={"gas": 2})],
+                   [job("j1", 2, required_skills={"gas": 1}), job("j2", 7)])
+    assert pyvrp_fits(same, None, field_days=False) is None
+    assert solve_checked(same).engine == "pyvrp"
+    skills = problem([tech("a", 0, skills={"gas": 2}), tech("b", 9)],
+                     [job("j1", 2, required_skills={"gas": 1}), job("j2", 7)])
+    pinned = problem([tech("a", 0), tech("b", 9)], [job("j1", 2, pinned_to="b"), job("j2", 7)])
+    two = problem([tech("a", 0)], [job("j1", 2, windows=(TimeWindow(8 * H, 10 * H),
+                                                         TimeWindow(14 * H, 16 * H)))])
+    for p, words in ((skills, "different jobs"), (pinned, "different jobs"),
+                     (two, "two appointment windows")):
+        assert pyvrp_fits(p, None) is None  # engine="pyvrp" still plans it
+        assert words in (pyvrp_fits(p, None, field_days=False) or "")
+        assert solve_checked(p).engine == "vroom"
 
 
 @pytest.mark.parametrize(
@@ -238,7 +257,7 @@ def test_no_feasible_pyvrp_solution_goes_to_vroom(monkeypatch):
 def test_same_seed_same_plan():
     p = random_problem(11)  # 4 technicians, 13 jobs
     techs = [replace(t, breaks=(), time_off=(), max_work_s=None) for t in p.technicians]
-    p = replace(p, technicians=techs)
+    p = replace(p, technicians=techs, options=replace(p.options, engine="pyvrp"))
     a, b = solve_checked(p), solve_checked(p)
     assert a.engine == b.engine == "pyvrp"
     assert a.routes == b.routes

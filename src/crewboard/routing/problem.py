@@ -183,11 +183,12 @@ class Options:
         ``"pyvrp"`` finds shorter routes at equal time; it cannot model
         ``max_work_s`` or a warm start, and handles breaks and mid-day time
         off by reserving their time and placing them afterwards, which on the
-        measured field days left more jobs unassigned than VROOM. So ``"auto"``
-        uses PyVRP only for days with no breaks, time off, work cap or warm
-        start (see :func:`crewboard.routing.pyvrp_engine.pyvrp_fits`), else
-        VROOM; ``"pyvrp"`` on a problem it cannot model is a
-        :class:`ProblemError`.
+        measured field days left more jobs unassigned than VROOM (also
+        without breaks, where technicians' skills differ). So ``"auto"`` uses
+        PyVRP only for days with no breaks, time off, work cap, warm start,
+        skill or pin differences between technicians or two-window jobs (see
+        :func:`crewboard.routing.pyvrp_engine.pyvrp_fits`), else VROOM;
+        ``"pyvrp"`` on a problem it cannot model is a :class:`ProblemError`.
     technician_cost_s:
         Cost of using a technician at all, in seconds of driving: above 0 the
         search prefers fewer technicians (e.g. to spare contractors), trading

@@ -6,7 +6,9 @@ cannot express everything crewboard needs, so :func:`pyvrp_fits` says when it
 may run; the rest (``max_work_s``, warm starts, ...) stays with VROOM. Days
 with breaks are planned around them (below) when ``engine="pyvrp"``; ``auto``
 gives them to VROOM (:data:`AUTO_WITH_BREAKS`): on the field days PyVRP then
-leaves more jobs out (bench/README.md, "PyVRP with lunch breaks").
+leaves more jobs out (bench/README.md, "PyVRP with lunch breaks"). It does so
+even without breaks when technicians differ in skills or jobs have two
+windows, so ``auto`` gives those days to VROOM too (:data:`AUTO_FIELD_DAYS`).
 
 How the field-service rules map onto PyVRP:
 
@@ -75,6 +77,11 @@ them and for the insertion repair of the jobs that no longer fit."""
 AUTO_WITH_BREAKS = False
 """Whether ``engine="auto"`` gives days with breaks to PyVRP (bench/README.md,
 "PyVRP with lunch breaks")."""
+AUTO_FIELD_DAYS = False
+"""Whether ``engine="auto"`` gives PyVRP days whose technicians may do
+different jobs (skills, pins) or with two-window jobs. Measured on the field
+days with the lunch break removed, PyVRP left 3-14 more jobs out than VROOM
+(bench/README.md, "Is it the breaks?"): serving the customers comes first."""
 
 
 def eligible(job: Job, day: TechDay) -> bool:
@@ -99,6 +106,7 @@ def pyvrp_fits(
     days: dict[str, TechDay] | None = None,
     *,
     breaks: bool = True,
+    field_days: bool = True,
 ) -> str | None:
     """Why PyVRP cannot plan ``problem``, or ``None`` when it can.
 
@@ -107,7 +115,9 @@ def pyvrp_fits(
     with any is refused, as ``engine="auto"`` does unless
     :data:`AUTO_WITH_BREAKS`. PyVRP's duration limit counts waiting, so
     ``max_work_s`` goes to VROOM, and so does a warm start: it is what keeps
-    interactive re-plans fast.
+    interactive re-plans fast. With ``field_days=False`` a day whose
+    technicians may do different jobs, or with a two-window job, is refused
+    too (:data:`AUTO_FIELD_DAYS`).
     """
     from crewboard.routing.timing import tech_days
 
@@ -126,6 +136,10 @@ def pyvrp_fits(
     jobs = _open_jobs(problem)
     n = len(jobs) + sum(max(0, len(j.windows) - 1) for j in jobs) + 2 * len(vans)
     profiles = len({frozenset(j.id for j in jobs if eligible(j, d)) for d in vans})
+    if not field_days and profiles > 1:
+        return "technicians may do different jobs (skills or pins)"
+    if not field_days and any(len(j.windows) > 1 for j in jobs):
+        return "a job has two appointment windows"
     if 2 * profiles * n * n * 8 > MATRIX_BUDGET_BYTES:
         return f"{profiles} skill profiles x {n} locations would need too much memory"
     return None
@@ -385,7 +399,8 @@ def solve_with_pyvrp(problem: Problem, initial: Plan | None) -> Plan | None:
 
     days = tech_days(problem)
     auto = problem.options.engine == "auto"
-    why = pyvrp_fits(problem, initial, days, breaks=AUTO_WITH_BREAKS or not auto)
+    why = pyvrp_fits(problem, initial, days, breaks=AUTO_WITH_BREAKS or not auto,
+                     field_days=AUTO_FIELD_DAYS or not auto)
     if why is not None:
         if problem.options.engine == "pyvrp":
             raise ProblemError(
