@@ -67,15 +67,15 @@ def encode_job_rows(rows: Sequence[JobRow], actor: Actor | None = None) -> list[
     job, so the other 1,600 need not be built and encoded again.
     """
     actions = _actions(actor)
-    out = []
+    out: list[str] = []
     for j in rows:
         allowed = actions[j.status]
         key = ("json", *allowed)
         text = j.derived.get(key)
         if text is None:
             text = j.derived[key] = json.dumps(_job_json(j, allowed))
-        out.append(text)
-    return out  # type: ignore[return-value]
+        out.append(text)  # type: ignore[arg-type]
+    return out
 
 
 def _actions(actor: Actor | None) -> dict[JobStatus, list[str]]:

@@ -114,10 +114,11 @@ _ROWS: Memo[tuple[object, ...], JobRow] = Memo(ROWS_KEPT)
 def job_rows(session: Session, *stmts: Select[tuple[Job]]) -> list[JobRow]:
     """The jobs each ``jobs_query`` statement selects, in its order, each job once.
 
-    Three queries however many jobs: the jobs with their customer, place, type
-    and technician joined, then every window and every skill of those jobs.
-    Read raw (see ``crewboard.rawrows``): a job whose values are all as at an
-    earlier read is the ``JobRow`` built then, so treat rows as read-only.
+    A query per statement, the jobs with their customer, place, type and
+    technician joined, then one for every window and one for every skill of
+    those jobs, however many jobs. Read raw (see ``crewboard.rawrows``): a job
+    whose values are all as at an earlier read is the ``JobRow`` built then, so
+    treat rows as read-only.
     """
     wide: dict[int, tuple[object, ...]] = {}
     for stmt in stmts:
@@ -131,18 +132,19 @@ def job_rows(session: Session, *stmts: Select[tuple[Job]]) -> list[JobRow]:
     if not wide:
         return []
     ids = [stmt.with_only_columns(Job.id) for stmt in stmts]
+    window_stmt = (select(JobWindow.job_id, *_WINDOW.selected)
+                   .where(or_(*(JobWindow.job_id.in_(s) for s in ids)))
+                   .order_by(JobWindow.job_id, JobWindow.starts_at, JobWindow.id))
+    skill_stmt = (select(JobSkill.job_id, Skill.name, JobSkill.min_level)
+                  .join_from(JobSkill, Skill, JobSkill.skill_id == Skill.id)
+                  .where(or_(*(JobSkill.job_id.in_(s) for s in ids)))
+                  .order_by(JobSkill.job_id, JobSkill.id))
     windows: dict[int, list[tuple[object, ...]]] = {}
-    for job_id, *raw in execute(session, select(JobWindow.job_id, *_WINDOW.selected)
-                                .where(or_(*(JobWindow.job_id.in_(s) for s in ids)))
-                                .order_by(JobWindow.job_id, JobWindow.starts_at, JobWindow.id)):
+    for job_id, *raw in execute(session, window_stmt):
         windows.setdefault(job_id, []).append(tuple(raw))
-    skills: dict[int, list[tuple[str, int]]] = {}
-    for job_id, name, level in execute(session, select(JobSkill.job_id, Skill.name,
-                                                       JobSkill.min_level)
-                                        .join_from(JobSkill, Skill, JobSkill.skill_id == Skill.id)
-                                        .where(or_(*(JobSkill.job_id.in_(s) for s in ids)))
-                                        .order_by(JobSkill.job_id, JobSkill.id)):
-        skills.setdefault(job_id, []).append((name, level))
+    skills: dict[int, list[tuple[object, ...]]] = {}
+    for job_id, *skill in execute(session, skill_stmt):
+        skills.setdefault(job_id, []).append(tuple(skill))
     dialect = session.get_bind().dialect
     where = dialect_key(dialect)
     keys = [(where, _WIDE.key(raw), tuple(windows.get(job_id, ())),

@@ -90,8 +90,9 @@ TIMES_KEPT = 20_000
 
 
 @lru_cache(maxsize=4)
-def _times(origin: datetime) -> dict[int, str]:
-    """The text of each time written for a day so far (see ``_iso``; about 3 MB full)."""
+def _times(origin: datetime, tz: ZoneInfo) -> dict[int, str]:
+    """The text of each time written for a day so far (see ``_iso``; about 3 MB full).
+    By zone too: two zones may share a midnight and differ later that day."""
     return {}
 
 
@@ -100,7 +101,7 @@ def _iso(ctx: DayContext, seconds: int | None) -> str | None:
     times per load, most of them written at the last load too."""
     if seconds is None:
         return None
-    times = _times(ctx.origin)
+    times = _times(ctx.origin, ctx.tz)
     text = times.get(seconds)
     if text is None:
         if len(times) >= TIMES_KEPT:
