@@ -78,3 +78,12 @@ def test_an_error_crosses_intact_and_the_worker_stays(pool: SolverPool) -> None:
     with pytest.raises(ZeroDivisionError):
         pool.run(divmod, 1, 0)
     assert pool.run(os.getpid) == pid
+
+
+def test_a_worker_grown_past_the_memory_bound_is_replaced_after_its_task() -> None:
+    pool = SolverPool(1, recycle_rss=1)  # every worker is "too big"
+    try:
+        first = pool.run(os.getpid)
+        assert pool.run(os.getpid) != first
+    finally:
+        pool.close()

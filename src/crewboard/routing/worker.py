@@ -44,6 +44,9 @@ POLL_S = 0.5
 """How often the caller looks at a running task's CPU time."""
 HARD_CAP_S = 600.0
 """No task may run longer than this (a 5,000-job day with a 60 s limit took ~113 s)."""
+RECYCLE_RSS_BYTES = 1 << 30
+"""A worker that has grown past this (a 5,000-job day peaks near 1.4 GB) is
+replaced after its task, so one big day does not keep its memory for good."""
 PRELOAD = ("crewboard.routing", "crewboard.routing.solver", "crewboard.routing.pyvrp_engine",
            "crewboard.routing.replan")
 """Imported by a new worker before it says it is ready."""
@@ -154,8 +157,9 @@ class SolverPool:
     """Up to ``size`` warm worker processes; a task waits for a free one."""
 
     def __init__(self, size: int = 2, *, stall_s: float = STALL_S,
-                 cap_s: float = HARD_CAP_S) -> None:
+                 cap_s: float = HARD_CAP_S, recycle_rss: int = RECYCLE_RSS_BYTES) -> None:
         self.size, self.stall_s, self.cap_s = max(1, size), stall_s, cap_s
+        self.recycle_rss = recycle_rss
         self._idle: list[_Worker] = []
         self._free = threading.BoundedSemaphore(self.size)
         self._lock = threading.Lock()
@@ -197,6 +201,13 @@ class SolverPool:
         raise SolverStalled(f"The planning engine stopped twice ({reason}); try again.")
 
     def _give_back(self, w: _Worker) -> None:
+        try:
+            big = w.ps.memory_info().rss > self.recycle_rss
+        except psutil.Error:
+            big = True
+        if big:
+            w.stop()
+            return
         with self._lock:
             self._idle.append(w)
 
