@@ -349,3 +349,17 @@ def test_a_change_committed_after_a_later_one_is_not_hidden_by_the_cache(world: 
         slow.close()
     with world.db.session() as s:
         assert b"written first, committed last" in board.board_json(s, office, today())
+
+
+def test_a_new_company_time_zone_is_a_new_day_everywhere(world: World) -> None:
+    from crewboard.company.actions import do_update_company
+
+    day = _busy_day(world)
+    now = utcnow()
+    office = _actor(Role.dispatcher, day)
+    before = _warm(world, office, now)
+    world.run(lambda s: do_update_company(s, SYSTEM, version=None,
+                                          values={"timezone": "America/New_York"}))
+    got = _warm(world, office, now)
+    assert got == _from_scratch(world, office, now)
+    assert got["timezone"] == "America/New_York" != before["timezone"]
