@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from crewboard.routing import Plan, TimeWindow, check_plan, solve
+from crewboard.routing import Break, Plan, ProblemError, TimeWindow, check_plan, solve
 from crewboard.routing.plan import Route, Stop
 from crewboard.routing.timing import TravelTable, tech_days
 from crewboard.routing.warm import feasible_warm_start
@@ -63,3 +63,30 @@ def test_solving_from_a_broken_plan_gives_a_valid_plan() -> None:
     assert check_plan(p, out) == []
     assert out.stop_of("early") is not None and out.route_of("b") is not None
     assert "early" in out.route_of("b").job_ids
+
+
+def test_a_start_vroom_refuses_loses_only_the_refused_route() -> None:
+    """VROOM refuses two visits whose lunch can only follow the last, early-closing one."""
+    from crewboard.routing.solver import _build, _run_vroom, _solve_vroom
+
+    lunch = Break((TimeWindow(11 * H, 14 * H),), 30 * M, "lunch")
+    p = problem([tech("a", 0, breaks=(lunch,)), tech("b", 20)],
+                [job("j1", 1, 45 * M), job("j2", 2, 45 * M, windows=[TimeWindow(8 * H, 10 * H)]),
+                 job("j3", 19), job("j4", 18)],
+                engine="vroom", time_limit_s=1.0)
+    start = _plan(p, {"a": ["j1", "j2"], "b": ["j3", "j4"]})
+    assert _warm(p, start) == {"a": ["j1", "j2"], "b": ["j3", "j4"]}  # keeps every rule
+    inp, model = _build(p, start)
+    try:
+        _run_vroom(inp, p, model)
+        refused = False
+    except ProblemError as err:
+        refused = True
+        assert err.code == "solver_rejected"
+        assert err.technician_id == "a"  # type: ignore[attr-defined]
+    _sol, _model, used = _solve_vroom(p, start)
+    assert used is not None
+    if refused:  # pyvroom 1.15: the refused route is dropped, the other kept
+        assert [r.technician_id for r in used.routes] == ["b"]
+    out = solve(p, initial=start)
+    assert check_plan(p, out) == [] and out.unassigned == ()

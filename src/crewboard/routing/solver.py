@@ -40,6 +40,7 @@ equal-cost routes differently from one call to the next inside a process
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Sequence
@@ -53,6 +54,8 @@ from crewboard.routing.plan import BreakSlot, Plan, Route, Stop
 from crewboard.routing.problem import Job, Problem, ProblemError, validate_problem
 from crewboard.routing.timing import TechDay, TravelTable, tech_days
 from crewboard.routing.travel import UNREACHABLE
+
+log = logging.getLogger(__name__)
 
 PRIORITY_WEIGHT = {"emergency": 100, "high": 3, "normal": 2, "low": 1}
 
@@ -400,15 +403,51 @@ def _run_vroom(inp: vroom.Input, problem: Problem, model: _Model) -> dict:
         msg = str(e)
         m = re.search(r"vehicle (\d+)", msg)
         record = ""
+        tid: str | None = None
         if m and int(m.group(1)) in model.vehicle_tech:
             tid = model.vehicle_tech[int(m.group(1))]
             record = f"technician {model.days[tid].technician.name or tid}"
-        raise ProblemError(
+        err = ProblemError(
             "solver_rejected",
             f"{record or 'problem'}: the solver rejected the data ({msg})",
             record,
-        ) from None
+        )
+        err.technician_id = tid  # type: ignore[attr-defined]
+        raise err from None
     return sol.to_dict()
+
+
+WARM_RETRIES = 5
+"""Routes VROOM may refuse from a warm start before the day is solved cold."""
+
+
+def _solve_vroom(problem: Problem, initial: Plan | None) -> tuple[dict, _Model, Plan | None]:
+    """VROOM's solution, the model to read it, and the warm start it accepted.
+
+    VROOM refuses a whole start over one route it will not take; that
+    technician's route is dropped and the rest kept (:data:`WARM_RETRIES`
+    times), then the day is solved cold. Refusals come before VROOM's search,
+    so a retry costs one more build of the input.
+    """
+    from crewboard.routing.warm import without_route
+
+    inp, model = _build(problem, initial)
+    if not model.vroom_job or not model.vehicle_tech:
+        return {"routes": []}, model, initial
+    for attempt in range(WARM_RETRIES + 2):
+        try:
+            return _run_vroom(inp, problem, model), model, initial
+        except ProblemError as exc:
+            if initial is None:
+                raise
+            refused = getattr(exc, "technician_id", None)
+            log.info("VROOM refused the warm start (%s)", exc.message)
+            if refused is None or attempt >= WARM_RETRIES:
+                initial = None  # an unusable warm start: solve cold
+            else:
+                initial = without_route(initial, refused)
+            inp, model = _build(problem, initial)
+    raise AssertionError("unreachable: the cold solve returns or raises")
 
 
 def solve(problem: Problem, initial: Plan | None = None) -> Plan:
@@ -445,16 +484,6 @@ def solve(problem: Problem, initial: Plan | None = None) -> Plan:
         plan = solve_with_pyvrp(problem, initial)
         if plan is not None:
             return plan
-    inp, model = _build(problem, initial)
-    if not model.vroom_job or not model.vehicle_tech:
-        sol: dict = {"routes": []}
-    else:
-        try:
-            sol = _run_vroom(inp, problem, model)
-        except ProblemError:
-            if initial is None:
-                raise
-            inp, model = _build(problem, None)  # an unusable warm start: solve cold
-            sol = _run_vroom(inp, problem, model)
+    sol, model, _start = _solve_vroom(problem, initial)
     by_tech = _routes_from_solution(sol, model)
     return finish_plan(problem, model.days, model.table, by_tech, "vroom")

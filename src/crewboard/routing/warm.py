@@ -6,6 +6,12 @@ stops late. Without this, exactly the re-plans that matter (the day slipping)
 fell back to a cold solve, slower and free to reshuffle every route. Each
 route keeps, in order, every stop that still fits after the ones kept before
 it; the stops taken off are planned again by the search.
+
+VROOM (pyvroom 1.15) also refuses some routes that keep every rule, e.g. two
+visits whose lunch can only follow the last one with the last visit's window
+closing early, although its own plans contain such routes (minimal cases in
+bench/README.md, "Planning engine in the server"). ``solve`` then drops the
+refused technician's route from the start and asks again (:func:`without_route`).
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ def _fits(day: TechDay, order: list[Job], table: TravelTable) -> bool:
     # breaks where the first timing says the visits fall, as the board does
     elements = place_breaks(list(order), day.breaks, first.route.stops)
     return schedule(day, elements, table).feasible
+
+
+def without_route(initial: Plan, technician_id: str) -> Plan:
+    """``initial`` minus one technician's route (VROOM refused it as a start)."""
+    routes = tuple(r for r in initial.routes if r.technician_id != technician_id)
+    return Plan(routes, initial.unassigned, initial.kpis, initial.origin)
 
 
 def feasible_warm_start(initial: Plan, jobs: dict[str, Job], days: dict[str, TechDay],
