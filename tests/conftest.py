@@ -25,6 +25,22 @@ from crewboard.models import load_all
 
 load_all()
 POSTGRES_URL = os.environ.get("CREWBOARD_TEST_POSTGRES_URL")
+HARD_TEST_TIMEOUT_S = 900
+"""Past this a test's process prints every thread's stack and exits.
+
+pytest-timeout (600 s, pyproject.toml) fails a hanging test and goes on, but
+it needs the GIL; native code that keeps the GIL while stuck (pyvroom holds
+it for a whole solve) would stall the run until CI's limit. faulthandler's
+watchdog is a C thread, so it fires even then."""
+
+
+@pytest.fixture(autouse=True)
+def _hard_timeout() -> Iterator[None]:
+    import faulthandler
+
+    faulthandler.dump_traceback_later(HARD_TEST_TIMEOUT_S, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
