@@ -94,3 +94,27 @@ def test_board_day_shows_routes_queue_and_exceptions(world: World) -> None:
     assert [t["id"] for t in mine["technicians"]] == [ids["eli"]]
     assert {j["id"] for j in mine["jobs"]} == {ids["south"]}
     assert tech.post("/planning/optimize", json={}).status_code == 403
+
+
+def test_optimize_after_a_call_out_hands_the_dispatched_jobs_to_others(world: World) -> None:
+    """Dispatched work is kept with its technician, unless they called out."""
+    ids = _day(world)
+    office = world.api(Role.dispatcher)
+    for job, start in (("south", "09:00"), ("north", "13:30")):
+        r = office.post(f"/jobs/{ids[job]}/assign",
+                        json={"technician_id": ids["eli"], "planned_start": iso(at(start))})
+        assert r.status_code == 200, r.text
+        assert office.post(f"/jobs/{ids[job]}/dispatch").status_code == 200
+    r = office.post(f"/technicians/{ids['eli']}/absences",
+                    json={"kind": "call_out", "starts_at": iso(at("00:00")),
+                          "ends_at": iso(at("23:30")), "reason": "flu"})
+    assert r.status_code in (200, 201), r.text
+    proposal = office.post("/planning/optimize", json={"date": DAY.isoformat(),
+                                                       "time_limit_s": 1})
+    assert proposal.status_code == 201, proposal.text
+    body = proposal.json()
+    by_job = {s["job_id"]: r["technician_id"] for r in body["routes"] for s in r["stops"]}
+    assert by_job[ids["south"]] == ids["dana"] and by_job[ids["north"]] == ids["dana"]
+    kinds = {c["job_id"]: c["kind"] for c in body["changes"]}
+    assert kinds[ids["south"]] == kinds[ids["north"]] == "reassign"
+    assert all(u["reason_code"] != "pinned_unavailable" for u in body["unassigned"])

@@ -173,6 +173,18 @@ def test_auto_uses_vroom_for_time_off_and_max_work(change, words):
     assert solve_checked(p).engine == "vroom"
 
 
+@pytest.mark.parametrize("engine", ["auto", "pyvrp"])
+def test_a_day_with_nothing_to_plan_is_an_empty_plan(engine):
+    no_jobs = problem([tech("a", 0)], [], engine=engine)
+    no_techs = problem([], [job("j1", 2)], engine=engine)
+    gone = problem([tech("a", 0, shift_start=8 * H, shift_end=9 * H, available_from=10 * H)],
+                   [job("j1", 2)], engine=engine)
+    assert solve_checked(no_jobs).routes[0].stops == ()
+    for p in (no_techs, gone):
+        plan = solve_checked(p)
+        assert [u.job_id for u in plan.unassigned] == ["j1"]
+
+
 def test_forced_pyvrp_on_an_unfit_day_is_a_clear_error():
     p = problem([tech("a", 0, name="Dana", max_work_s=4 * H)], [job("j1", 2)], engine="pyvrp")
     with pytest.raises(ProblemError) as err:

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from crewboard.routing import Fixed, Plan, TimeWindow, check_plan, diff_plans, replan
 from crewboard.routing.timing import TravelTable, schedule, tech_days
-from tests.routing.builders import H, M, job, place, problem, solve_checked, tech
+from tests.routing.builders import UNIT, H, M, job, place, problem, solve_checked, tech
 
 
 def _manual(p, routes: dict[str, list[str]]) -> Plan:
@@ -64,3 +64,55 @@ def test_diff_reports_moves_added_dropped():
     assert d.added == ("z",) and d.dropped == () and d.resequenced == ()
     assert diff_plans(after, before).dropped == ("z",)
     assert diff_plans(before, before).empty
+
+
+def test_a_booked_job_whose_window_passed_stays_planned_and_late() -> None:
+    """Nobody can start 'late' inside 08:00-10:00 once the crew is free at 10:30."""
+    jobs = [job("late", 2, 30 * M, windows=[TimeWindow(8 * H, 10 * H)]),
+            job("ok", 3, 30 * M, windows=[TimeWindow(8 * H, 17 * H)]),
+            job("queue", 4, 30 * M, windows=[TimeWindow(8 * H, 9 * H)])]  # never booked
+    morning = problem([tech("a", 0)], jobs)
+    current = solve_checked(replace(morning, jobs=jobs[:2]))
+    now = 10 * H + 30 * M
+    p = replace(morning, technicians=[tech("a", 0, available_from=now)])
+    out = replan(p, current)
+    stop = out.stop_of("late")
+    assert stop is not None and stop.start >= now
+    assert stop.late_s == stop.end - 10 * H  # its lateness against the real window
+    assert out.stop_of("ok") is not None and out.stop_of("ok").late_s == 0
+    assert [u.job_id for u in out.unassigned] == ["queue"]
+    assert out.kpis["late_count"] == 1
+    # the independent checker sees exactly that lateness, nothing else
+    assert check_plan(p, out) and all("late" in v for v in check_plan(p, out))
+
+
+def test_resequencing_one_technician_keeps_an_overdue_job_too() -> None:
+    jobs = [job("late", 2, 30 * M, windows=[TimeWindow(8 * H, 10 * H)]), job("ok", 3)]
+    current = solve_checked(problem([tech("a", 0), tech("b", 9)], jobs))
+    p = problem([tech("a", 0, available_from=11 * H), tech("b", 9, available_from=11 * H)], jobs)
+    out = replan(p, current, technician_id=current.assignment()["late"])
+    assert out.stop_of("late") is not None and out.stop_of("late").late_s > 0
+    assert out.unassigned == ()
+
+
+def test_a_booked_job_nobody_can_reach_in_its_window_is_kept_late_never_early() -> None:
+    """Window 12:00-12:30 still open at 11:50, but 'a' is busy until 12:40."""
+    jobs = [job("tight", 5, 30 * M, windows=[TimeWindow(12 * H, 13 * H)]),
+            job("afternoon", 6, 30 * M, windows=[TimeWindow(15 * H, 17 * H)])]
+    current = solve_checked(problem([tech("a", 0)], jobs))
+    p = problem([tech("a", 4, available_from=12 * H + 40 * M)], jobs)
+    out = replan(p, current)
+    tight, later = out.stop_of("tight"), out.stop_of("afternoon")
+    assert tight is not None and tight.late_s > 0 and out.unassigned == ()
+    assert later is not None and later.start >= 15 * H and later.late_s == 0
+
+
+def test_a_booked_job_the_search_drops_for_its_window_is_kept_late() -> None:
+    """Still open at 12:00 (start by 12:30), but 100 min away: kept, late, not dropped."""
+    jobs = [job("far", 10, 30 * M, windows=[TimeWindow(12 * H, 13 * H)])]
+    current = solve_checked(problem([tech("a", 9)], jobs))
+    p = problem([tech("a", 0, available_from=12 * H)], jobs)
+    out = replan(p, current)
+    far = out.stop_of("far")
+    assert far is not None and far.start == 12 * H + 10 * UNIT and far.late_s > 0
+    assert out.kpis["late_count"] == 1 and out.unassigned == ()

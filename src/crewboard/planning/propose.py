@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,10 +17,11 @@ from crewboard.planning.current import current_plan
 from crewboard.planning.engine import run_engine
 from crewboard.planning.loader import DayContext, key_id, load_day
 from crewboard.planning.models import PlanProposal
-from crewboard.routing import Options, ProblemError, solve
+from crewboard.routing import Options, Problem, ProblemError, solve
 from crewboard.routing.eta import eta_changes
 from crewboard.routing.plan import Plan
 from crewboard.routing.replan import replan
+from crewboard.routing.timing import tech_days
 from crewboard.routing.worker import SolverStalled
 from crewboard.technicians.models import Technician
 
@@ -44,15 +46,16 @@ def do_propose_plan(session: Session, actor: Actor, day: date, *,
     ctx = load_day(session, day, now=now, technician_ids=technician_ids,
                    include_unassigned=technician_ids is None, options=options)
     before = current_plan(ctx)
+    problem = released_promises(ctx)
     try:
         if ctx.now is not None:  # the day is under way: a fast warm-started re-plan
-            after = (run_engine(replan, ctx.problem, before) if time_limit_s is None
-                     else run_engine(replan, ctx.problem, before, time_limit_s=time_limit_s))
+            after = (run_engine(replan, problem, before) if time_limit_s is None
+                     else run_engine(replan, problem, before, time_limit_s=time_limit_s))
         else:
             # Warm start from the current plan, kept by measurement (bench/README.md,
             # "PyVRP with lunch breaks"): at 2 s a cold solve served no more priority
             # weight (cold PyVRP clearly less); fixed jobs stay put either way.
-            after = run_engine(solve, ctx.problem, initial=before)
+            after = run_engine(solve, problem, initial=before)
     except SolverStalled as exc:  # not the data's fault: say so, and that a retry may work
         raise DomainError(exc.code, exc.message, status=503) from None
     except ProblemError as exc:
@@ -72,6 +75,24 @@ def do_propose_plan(session: Session, actor: Actor, day: date, *,
     return proposal
 
 
+def released_promises(ctx: DayContext) -> Problem:
+    """The day with dispatched work of technicians who are off free to move.
+
+    Dispatched and accepted jobs stay with their technician (the loader pins
+    them: the customer and the technician were told), but when that
+    technician is off for the rest of the day (a call-out) the promise cannot
+    be kept and Optimize must hand the jobs to someone else. Jobs a
+    dispatcher pinned on purpose stay pinned, and show why they cannot be done.
+    """
+    off = {tid for tid, d in tech_days(ctx.problem).items() if not d.available}
+    if not off:
+        return ctx.problem
+    jobs = [replace(j, pinned_to=None)
+            if j.pinned_to in off and j.fixed is None and not ctx.jobs[j.id].pinned else j
+            for j in ctx.problem.jobs]
+    return replace(ctx.problem, jobs=jobs)
+
+
 def _iso(ctx: DayContext, seconds: int | None) -> str | None:
     return ctx.to_time(seconds).isoformat() if seconds is not None else None
 
@@ -86,7 +107,8 @@ def _payload(ctx: DayContext, before: Plan, after: Plan) -> dict[str, Any]:
             "drive_s": route.drive_s, "work_s": route.work_s,
             "stops": [{"job_id": key_id(s.job_id), "ref": s.job_id,
                        "arrival": _iso(ctx, s.arrival), "start": _iso(ctx, s.start),
-                       "end": _iso(ctx, s.end), "travel_s": s.travel_s, "fixed": s.fixed}
+                       "end": _iso(ctx, s.end), "travel_s": s.travel_s, "fixed": s.fixed,
+                       "late_min": round(s.late_s / 60)}
                       for s in route.stops],
             "breaks": [{"name": b.name, "start": _iso(ctx, b.start), "end": _iso(ctx, b.end)}
                        for b in route.breaks]})

@@ -398,6 +398,10 @@ def solve_with_pyvrp(problem: Problem, initial: Plan | None) -> Plan | None:
     from crewboard.routing.timing import tech_days
 
     days = tech_days(problem)
+    if not _vans(problem, days) or not _open_jobs(problem):
+        # nothing to search (and PyVRP needs a depot and a client): the shared
+        # tail gives every technician an empty route and every job its reason
+        return finish_plan(problem, days, TravelTable(problem), {}, "pyvrp")
     auto = problem.options.engine == "auto"
     why = pyvrp_fits(problem, initial, days, breaks=AUTO_WITH_BREAKS or not auto,
                      field_days=AUTO_FIELD_DAYS or not auto)

@@ -150,7 +150,7 @@ def _explain(
     kinds = {k for _, k, _ in fails}
     if pinned:
         d, _k, why = fails[0]
-        return "pinned_unavailable", f"Pinned to {d.technician.name}, who {why}", set()
+        return "pinned_unavailable", f"Pinned to {d.technician.name}: {why}", set()
     if kinds == {"window"}:
         return (
             "window_unreachable",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crewboard.routing.plan import Plan, Unassigned, compute_kpis
-from crewboard.routing.problem import Problem
+from crewboard.routing.problem import Job, Problem, TimeWindow
 from crewboard.routing.solver import available_seconds, solve
 from crewboard.routing.timing import tech_days
 
@@ -63,8 +63,78 @@ def replan(
     Returns
     -------
     Plan
-        Compare with ``current`` using :func:`diff_plans`.
+        Compare with ``current`` using :func:`diff_plans`. Booked jobs whose
+        windows have passed for everyone, or that the search could only drop
+        for their windows, stay planned, late (:func:`overdue_jobs`,
+        :data:`LATE_RATHER_THAN_DROPPED`).
     """
+    overdue = overdue_jobs(problem, current)
+    plan = _replan(_relaxed(problem, overdue), current, technician_id, time_limit_s,
+                   exploration)
+    # booked jobs the search could only drop for their windows: keep them, late
+    booked = {s.job_id for r in current.routes for s in r.stops if not s.fixed}
+    windowed = {j.id for j in problem.jobs if j.windows}
+    dropped = {u.job_id for u in plan.unassigned
+               if u.job_id in booked & windowed and u.reason_code in LATE_RATHER_THAN_DROPPED}
+    if dropped:
+        overdue |= dropped
+        plan = _replan(_relaxed(problem, overdue), plan, technician_id, time_limit_s,
+                       exploration)
+    return _marked_late(plan, problem, overdue) if overdue else plan
+
+
+LATE_RATHER_THAN_DROPPED = ("no_room", "window_unreachable")
+"""Why a booked job left a re-plan that a late visit fixes: it is planned
+again with its window open to the end of the day and shown late (a second,
+warm search); any other reason (skills, time off, capacity) stands."""
+
+
+def overdue_jobs(problem: Problem, current: Plan) -> set[str]:
+    """Jobs on the current plan that nobody can start inside any of their windows any more.
+
+    A re-plan with the windows as given would drop them (no route can serve
+    them on time) and the proposal would take booked customers off the day;
+    a dispatcher keeps them, late, and warns the customer. So they are
+    planned from now to the end of the day and shown late (:func:`_marked_late`).
+    """
+    if not problem.technicians:
+        return set()
+    now = min(t.available_from if t.available_from is not None else t.shift_start
+              for t in problem.technicians)
+    booked = {s.job_id for r in current.routes for s in r.stops if not s.fixed}
+    return {j.id for j in problem.jobs
+            if j.id in booked and j.fixed is None and j.windows
+            and max(w.end - j.service_s for w in j.windows) < now}
+
+
+def _relaxed(problem: Problem, overdue: set[str]) -> Problem:
+    if not overdue:
+        return problem
+    now = min(t.available_from if t.available_from is not None else t.shift_start
+              for t in problem.technicians)
+    end = max(t.shift_end for t in problem.technicians)
+    def late(j: Job) -> TimeWindow:  # never earlier than the customer was told
+        start = max(now, min((w.start for w in j.windows), default=now))
+        return TimeWindow(start, max(end, start + j.service_s))
+
+    jobs = [replace(j, windows=(late(j),)) if j.id in overdue else j for j in problem.jobs]
+    return replace(problem, jobs=jobs)
+
+
+def _marked_late(plan: Plan, problem: Problem, overdue: set[str]) -> Plan:
+    """``plan`` with each overdue stop's lateness against its real windows."""
+    ends = {j.id: max(w.end for w in j.windows) for j in problem.jobs
+            if j.id in overdue and j.windows}
+    routes = tuple(
+        replace(r, stops=tuple(replace(s, late_s=max(0, s.end - ends[s.job_id]))
+                               if s.job_id in ends else s for s in r.stops))
+        for r in plan.routes)
+    kpis = {**plan.kpis, "late_count": sum(1 for r in routes for s in r.stops if s.late_s > 0)}
+    return Plan(routes, plan.unassigned, kpis, plan.origin, plan.engine)
+
+
+def _replan(problem: Problem, current: Plan, technician_id: str | None,
+            time_limit_s: float | None, exploration: int) -> Plan:
     warm = any(r.stops for r in current.routes)
     if warm and exploration <= 2:
         time_limit_s = max(time_limit_s or 0.0, WARM_CAP_S)
