@@ -17,7 +17,7 @@ from typing import Any
 from crewboard.routing.plan import Plan, Unassigned, compute_kpis
 from crewboard.routing.problem import Job, Problem, TimeWindow
 from crewboard.routing.solver import available_seconds, solve
-from crewboard.routing.timing import tech_days
+from crewboard.routing.timing import TravelTable, tech_days
 
 #: Interactive re-plan settings. Measured on 50 technicians / 400 jobs at noon:
 #: from a warm start, VROOM at exploration 1 with no time limit needs about
@@ -78,8 +78,14 @@ def replan(
                if u.job_id in booked & windowed and u.reason_code in LATE_RATHER_THAN_DROPPED}
     if dropped:
         overdue |= dropped
-        plan = _replan(_relaxed(problem, overdue), plan, technician_id, time_limit_s,
-                       exploration)
+        relaxed = _relaxed(problem, overdue)
+        if technician_id is None:  # the insertion repair places them: no second search
+            from crewboard.routing.finish import finish_plan
+
+            plan = finish_plan(relaxed, tech_days(relaxed), TravelTable(relaxed),
+                               {r.technician_id: r for r in plan.routes}, plan.engine)
+        else:  # one technician's day is small: search it again
+            plan = _replan(relaxed, plan, technician_id, time_limit_s, exploration)
     return _marked_late(plan, problem, overdue) if overdue else plan
 
 
