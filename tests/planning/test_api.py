@@ -22,6 +22,12 @@ def _day(world: World) -> dict[str, int]:
     return ids
 
 
+def _assign(office, job_id: int, technician_id: int, hhmm: str) -> None:  # type: ignore[no-untyped-def]
+    r = office.post(f"/jobs/{job_id}/assign",
+                    json={"technician_id": technician_id, "planned_start": iso(at(hhmm))})
+    assert r.status_code == 200, r.text
+
+
 def test_suggestions_rank_with_reasons(world: World) -> None:
     ids = _day(world)
     office = world.api(Role.dispatcher)
@@ -38,9 +44,7 @@ def test_optimize_then_apply_goes_through_audit_trail(world: World) -> None:
     ids = _day(world)
     office = world.api(Role.dispatcher)
     # a poor manual plan: the north customer's job on the south technician
-    r = office.post(f"/jobs/{ids['north']}/assign",
-                    json={"technician_id": ids["eli"], "planned_start": iso(at("13:30"))})
-    assert r.status_code == 200, r.text
+    _assign(office, ids["north"], ids["eli"], "13:30")
     proposal = office.post("/planning/optimize", json={"date": DAY.isoformat(),
                                                        "time_limit_s": 1})
     assert proposal.status_code == 201, proposal.text
@@ -101,9 +105,7 @@ def test_optimize_after_a_call_out_hands_the_dispatched_jobs_to_others(world: Wo
     ids = _day(world)
     office = world.api(Role.dispatcher)
     for job, start in (("south", "09:00"), ("north", "13:30")):
-        r = office.post(f"/jobs/{ids[job]}/assign",
-                        json={"technician_id": ids["eli"], "planned_start": iso(at(start))})
-        assert r.status_code == 200, r.text
+        _assign(office, ids[job], ids["eli"], start)
         assert office.post(f"/jobs/{ids[job]}/dispatch").status_code == 200
     r = office.post(f"/technicians/{ids['eli']}/absences",
                     json={"kind": "call_out", "starts_at": iso(at("00:00")),
@@ -118,3 +120,20 @@ def test_optimize_after_a_call_out_hands_the_dispatched_jobs_to_others(world: Wo
     kinds = {c["job_id"]: c["kind"] for c in body["changes"]}
     assert kinds[ids["south"]] == kinds[ids["north"]] == "reassign"
     assert all(u["reason_code"] != "pinned_unavailable" for u in body["unassigned"])
+
+
+def test_optimize_at_midday_keeps_a_booked_job_whose_window_passed_late(world: World) -> None:
+    """At 12:30 the 08:00-12:00 visit cannot be on time: it stays booked, shown late."""
+    from crewboard.auth.actor import SYSTEM
+    from crewboard.planning.propose import do_propose_plan
+
+    ids = _day(world)
+    _assign(world.api(Role.dispatcher), ids["south"], ids["eli"], "10:30")
+    body = world.run(lambda s: do_propose_plan(s, SYSTEM, DAY, time_limit_s=1,
+                                               now=at("12:30")).payload)
+    stops = {s["job_id"]: s for r in body["routes"] for s in r["stops"]}
+    assert ids["south"] in stops and stops[ids["south"]]["late_min"] > 0
+    assert stops[ids["south"]]["job_ref"].startswith("J-")
+    assert ids["south"] not in {u["job_id"] for u in body["unassigned"]}
+    assert body["kpis_after"]["late_count"] >= 1
+    assert all(s["late_min"] == 0 for k, s in stops.items() if k != ids["south"])

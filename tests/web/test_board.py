@@ -270,3 +270,49 @@ def test_viewer_is_read_only_and_other_roles_are_routed(
     with httpx.Client(base_url=live_server.url) as client:
         client.post("/api/v1/auth/login", json={"email": "dana@example.com", "password": PASSWORD})
         assert client.get("/board").headers["location"] == "/tech"
+
+
+def test_optimize_shows_a_booked_job_past_its_window_kept_but_late(
+        world: World, day: BoardDay, live_server: LiveServer, new_page: Any) -> None:
+    """A visit promised for two hours ago stays on the plan, flagged late, not dropped."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from crewboard.auth.actor import SYSTEM
+    from crewboard.db import utcnow
+    from crewboard.jobs import actions as A
+    from crewboard.jobs.models import Job
+    from crewboard.technicians.models import Technician
+    from tests.conftest import TZ
+    from tests.web.board_day import today
+
+    now = utcnow().astimezone(ZoneInfo(TZ))
+    if not 4 <= now.hour <= 20:
+        pytest.skip("needs a window two hours back and time left today")
+    night = world.tech("Nia Owl", {"plumbing": 1}, home_lat=41.90, home_lon=-87.64,
+                       shifts=[{"weekday": d, "start": "00:00", "end": "23:59"} for d in range(7)])
+    cust = world.customer("Late Larry", lat=41.91, lon=-87.65)
+    start, end = now - timedelta(hours=3), now - timedelta(hours=2)
+
+    def book(s: Any) -> int:
+        job = A.do_create_job(s, SYSTEM, customer_id=cust, windows=[(start, end)],
+                              required_skills={"plumbing": 1}, duration_min=30)
+        A.do_assign_job(s, SYSTEM, job, s.get(Technician, night), start,
+                        override=True, override_reason="test")
+        return job.id
+
+    late_job = world.run(book)
+    ref = world.run(lambda s: s.get(Job, late_job).ref)
+    assert today() == now.date()
+    page = new_page()
+    login(page, live_server, day.dispatcher, world=world)
+    page.keyboard.press("o")
+    page.wait_for_selector("dialog[open] .proposal", timeout=20000)
+    kept = page.locator("dialog[open] .diff-sec:has(h3:has-text('Kept, but late'))")
+    kept.wait_for()
+    item = kept.locator(f'li[data-job="{late_job}"]')
+    text = item.inner_text().lower()
+    assert ref.lower() in text and "min past the window" in text
+    shot(page, "board-optimize-late")
+    taken = page.locator("dialog[open] .diff-sec:has(h3:has-text('Taken off the plan'))")
+    assert taken.locator(f'li[data-job="{late_job}"]').count() == 0

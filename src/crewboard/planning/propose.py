@@ -108,7 +108,8 @@ def _payload(ctx: DayContext, before: Plan, after: Plan) -> dict[str, Any]:
             "stops": [{"job_id": key_id(s.job_id), "ref": s.job_id,
                        "arrival": _iso(ctx, s.arrival), "start": _iso(ctx, s.start),
                        "end": _iso(ctx, s.end), "travel_s": s.travel_s, "fixed": s.fixed,
-                       "late_min": round(s.late_s / 60)}
+                       "late_min": round(s.late_s / 60),
+                       "job_ref": ctx.jobs[s.job_id].ref if s.job_id in ctx.jobs else None}
                       for s in route.stops],
             "breaks": [{"name": b.name, "start": _iso(ctx, b.start), "end": _iso(ctx, b.end)}
                        for b in route.breaks]})

@@ -17,7 +17,7 @@ from typing import Any
 from crewboard.routing.plan import Plan, Unassigned, compute_kpis
 from crewboard.routing.problem import Job, Problem, TimeWindow
 from crewboard.routing.solver import available_seconds, solve
-from crewboard.routing.timing import TravelTable, tech_days
+from crewboard.routing.timing import TravelTable, place_breaks, schedule, tech_days
 
 #: Interactive re-plan settings. Measured on 50 technicians / 400 jobs at noon:
 #: from a warm start, VROOM at exploration 1 with no time limit needs about
@@ -86,7 +86,9 @@ def replan(
                                {r.technician_id: r for r in plan.routes}, plan.engine)
         else:  # one technician's day is small: search it again
             plan = _replan(relaxed, plan, technician_id, time_limit_s, exploration)
-    return _marked_late(plan, problem, overdue) if overdue else plan
+    if not overdue:
+        return plan
+    return _marked_late(_earliest(plan, _relaxed(problem, overdue), overdue), problem, overdue)
 
 
 LATE_RATHER_THAN_DROPPED = ("no_room", "window_unreachable")
@@ -127,6 +129,28 @@ def _relaxed(problem: Problem, overdue: set[str]) -> Problem:
     return replace(problem, jobs=jobs)
 
 
+def _earliest(plan: Plan, relaxed: Problem, overdue: set[str]) -> Plan:
+    """Routes with a late visit re-timed as early as the rules allow.
+
+    The search's cost is driving, so it may put lunch before a visit that is
+    already late; every minute counts for that customer, so such a route is
+    timed again with breaks after the visits that can go first (when that
+    keeps every rule of the relaxed day).
+    """
+    days, table = tech_days(relaxed), TravelTable(relaxed)
+    jobs = {j.id: j for j in relaxed.jobs}
+    routes = []
+    for r in plan.routes:
+        if any(s.job_id in overdue for s in r.stops) and r.technician_id in days:
+            order = [jobs[s.job_id] for s in r.stops if not s.fixed]
+            timed = schedule(days[r.technician_id],
+                             place_breaks(order, days[r.technician_id].breaks, ()), table)
+            if timed.feasible and [s.job_id for s in timed.route.stops] == list(r.job_ids):
+                r = timed.route
+        routes.append(r)
+    return Plan(tuple(routes), plan.unassigned, plan.kpis, plan.origin, plan.engine)
+
+
 def _marked_late(plan: Plan, problem: Problem, overdue: set[str]) -> Plan:
     """``plan`` with each overdue stop's lateness against its real windows."""
     ends = {j.id: max(w.end for w in j.windows) for j in problem.jobs
@@ -135,7 +159,7 @@ def _marked_late(plan: Plan, problem: Problem, overdue: set[str]) -> Plan:
         replace(r, stops=tuple(replace(s, late_s=max(0, s.end - ends[s.job_id]))
                                if s.job_id in ends else s for s in r.stops))
         for r in plan.routes)
-    kpis = {**plan.kpis, "late_count": sum(1 for r in routes for s in r.stops if s.late_s > 0)}
+    kpis = compute_kpis(routes, plan.unassigned, available_seconds(tech_days(problem)))
     return Plan(routes, plan.unassigned, kpis, plan.origin, plan.engine)
 
 

@@ -341,6 +341,9 @@ function proposalView(p, close) {
     " → ",
     c.to_technician_id ? `${techName(c.to_technician_id)} ${hhmm(c.to_start)}` : "queue");
   const empty = !(p.changes || []).length;
+  // booked jobs nobody can reach in their window stay on the plan, late: say so
+  const late = (p.routes || []).flatMap((r) => (r.stops || [])
+    .filter((s) => s.late_min > 0).map((s) => ({ ...s, technician_id: r.technician_id })));
   return el("div", { class: "proposal", dataset: { proposal: p.id } },
     el("table", { class: "grid kpis" },
       el("thead", {}, el("tr", {}, el("th", {}, "KPI"), el("th", {}, "Now"), el("th", {}, "Proposed"))),
@@ -350,6 +353,10 @@ function proposalView(p, close) {
     section("Reassigned", byKind("reassign"), change),
     section("Moved in time", byKind("move"), change),
     section("Taken off the plan", byKind("unassign"), change),
+    section("Kept, but late", late, (s) => el("li", { dataset: { job: s.job_id } },
+      el("b", {}, s.job_ref || `J-${s.job_id}`), " ",
+      `${techName(s.technician_id)} ${hhmm(s.start)} `,
+      el("span", { class: "code late" }, `${s.late_min} min past the window`))),
     section("Still unassigned", p.unassigned || [], (u) => el("li", {},
       el("b", {}, u.ref || `J-${u.job_id}`), " ", el("span", { class: "code" }, label(u.reason_code)), " ", u.reason)),
     el("div", { class: "buttons" },
