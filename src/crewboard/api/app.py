@@ -23,7 +23,8 @@ def background_services(app: FastAPI) -> list[Any]:
     """Services started with the server (each has start() and stop()).
 
     The Redis bridge runs in every process so all boards see all changes;
-    background work (live ETAs, the closed loop) only where ``background`` is on.
+    background work (live ETAs, the closed loop, reading today's board at
+    start) only where ``background`` is on.
     """
     from crewboard.events.bus import bus
 
@@ -34,9 +35,11 @@ def background_services(app: FastAPI) -> list[Any]:
 
         services.append(RedisBridge(settings.redis_url, bus))
     if settings.background:
+        from crewboard.planning.warmup import BoardWarmup
         from crewboard.planning.watcher import EtaWatcher
 
         services.append(EtaWatcher(app.state.session_factory, bus))
+        services.append(BoardWarmup(app.state.session_factory))
     return services
 
 
