@@ -86,13 +86,24 @@ def test_a_booked_job_whose_window_passed_stays_planned_and_late() -> None:
     assert check_plan(p, out) and all("late" in v for v in check_plan(p, out))
 
 
-def test_resequencing_one_technician_keeps_an_overdue_job_too() -> None:
+def test_resequencing_one_technician_still_drops_an_overdue_job() -> None:
+    """A one-technician re-sequence keeps the rules: the repair then says it cannot help."""
     jobs = [job("late", 2, 30 * M, windows=[TimeWindow(8 * H, 10 * H)]), job("ok", 3)]
     current = solve_checked(problem([tech("a", 0), tech("b", 9)], jobs))
     p = problem([tech("a", 0, available_from=11 * H), tech("b", 9, available_from=11 * H)], jobs)
     out = replan(p, current, technician_id=current.assignment()["late"])
-    assert out.stop_of("late") is not None and out.stop_of("late").late_s > 0
-    assert out.unassigned == ()
+    assert [u.job_id for u in out.unassigned] == ["late"]
+
+
+def test_an_overdue_job_never_pushes_out_work_that_can_be_on_time() -> None:
+    """Room for one more visit: the queued on-time job gets it, the overdue one waits."""
+    jobs = [job("overdue", 1, 3 * H, windows=[TimeWindow(8 * H, 11 * H + 30 * M)]),
+            job("queued", 1, 3 * H, windows=[TimeWindow(13 * H, 17 * H)])]
+    current = solve_checked(problem([tech("a", 0)], jobs[:1]))
+    p = problem([tech("a", 0, available_from=13 * H)], jobs)
+    out = replan(p, current)
+    assert out.stop_of("queued") is not None and out.stop_of("queued").late_s == 0
+    assert [u.job_id for u in out.unassigned] == ["overdue"]
 
 
 def test_a_booked_job_nobody_can_reach_in_its_window_is_kept_late_never_early() -> None:

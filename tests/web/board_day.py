@@ -19,18 +19,19 @@ from crewboard.jobs import actions as A
 from crewboard.jobs.kinds import Priority
 from crewboard.jobs.models import Job
 from crewboard.technicians.models import Technician
-from tests.conftest import TZ, World
+from tests.conftest import World
+from tests.web.clock import WEB_TZ
 
 PASSWORD = "correct horse"
 ALL_WEEK = [{"weekday": d, "start": "08:00", "end": "17:00"} for d in range(7)]
 
 
 def today() -> date:
-    return local_day(ZoneInfo(TZ), utcnow())
+    return local_day(ZoneInfo(WEB_TZ), utcnow())
 
 
 def local(hhmm: str, day: date | None = None) -> datetime:
-    return local_at(ZoneInfo(TZ), day or today(), hhmm)
+    return local_at(ZoneInfo(WEB_TZ), day or today(), hhmm)
 
 
 @dataclass
@@ -43,7 +44,16 @@ class BoardDay:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def use_web_clock(world: World) -> None:
+    """The company in the web tests' zone (tests/web/clock.py)."""
+    from crewboard.company.actions import do_update_company
+
+    world.run(lambda s: do_update_company(s, SYSTEM, version=None,
+                                          values={"timezone": WEB_TZ}))
+
+
 def board_day(world: World) -> BoardDay:
+    use_web_clock(world)
     for name in ("plumbing", "electrical", "gas-cert"):
         world.skill(name)
     techs = {

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.web.clock import WEB_TZ
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True, "locale": "en-US",
-         "timezone_id": "America/Chicago"}
+         "timezone_id": WEB_TZ}
 
 
 def need_browser(db: Any) -> None:

@@ -14,15 +14,16 @@ from crewboard.db import utcnow
 from crewboard.jobs import actions as A
 from crewboard.jobs.models import Job
 from crewboard.technicians.models import Technician
-from tests.conftest import TZ, World
+from tests.conftest import World
+from tests.web.clock import WEB_TZ
 
 
 def today() -> date:
-    return local_day(ZoneInfo(TZ), utcnow())
+    return local_day(ZoneInfo(WEB_TZ), utcnow())
 
 
 def local(hhmm: str, day: date | None = None) -> datetime:
-    return local_at(ZoneInfo(TZ), day or today(), hhmm)
+    return local_at(ZoneInfo(WEB_TZ), day or today(), hhmm)
 
 
 @dataclass
@@ -44,6 +45,9 @@ STOPS = [("Ada Lovelace", "09:00", 41.90, -87.65), ("Grace Hopper", "11:00", 41.
 def field_day(world: World, stops: list[tuple[str, str, float, float]] | None = None,
               dispatch: bool = True, job_type_kw: dict | None = None) -> FieldDay:
     """A technician (with a login) and today's dispatched stops, plus a colleague."""
+    from tests.web.board_day import use_web_clock
+
+    use_web_clock(world)
     tech_id = world.tech("Dana Kim", phone="+13125550199", photo_url="https://example.com/d.jpg")
     other = world.tech("Lee Park")
     email, password = "dana@example.com", "correct horse"

@@ -63,64 +63,43 @@ def replan(
     Returns
     -------
     Plan
-        Compare with ``current`` using :func:`diff_plans`. Booked jobs whose
-        windows have passed for everyone, or that the search could only drop
-        for their windows, stay planned, late (:func:`overdue_jobs`,
-        :data:`LATE_RATHER_THAN_DROPPED`).
+        Compare with ``current`` using :func:`diff_plans`. When everyone is
+        re-planned, booked jobs the search could only drop for their windows
+        stay on the day, late, where room is left
+        (:data:`LATE_RATHER_THAN_DROPPED`).
     """
-    overdue = overdue_jobs(problem, current)
-    plan = _replan(_relaxed(problem, overdue), current, technician_id, time_limit_s,
-                   exploration)
-    # booked jobs the search could only drop for their windows: keep them, late
-    booked = {s.job_id for r in current.routes for s in r.stops if not s.fixed}
-    windowed = {j.id for j in problem.jobs if j.windows}
-    dropped = {u.job_id for u in plan.unassigned
-               if u.job_id in booked & windowed and u.reason_code in LATE_RATHER_THAN_DROPPED}
-    if dropped:
-        overdue |= dropped
-        relaxed = _relaxed(problem, overdue)
-        if technician_id is None:  # the insertion repair places them: no second search
-            from crewboard.routing.finish import finish_plan
-
-            plan = finish_plan(relaxed, tech_days(relaxed), TravelTable(relaxed),
-                               {r.technician_id: r for r in plan.routes}, plan.engine)
-        else:  # one technician's day is small: search it again
-            plan = _replan(relaxed, plan, technician_id, time_limit_s, exploration)
-    if not overdue:
+    plan = _replan(problem, current, technician_id, time_limit_s, exploration)
+    if technician_id is not None:  # a re-sequence that drops a job is no repair: say so
         return plan
-    return _marked_late(_earliest(plan, _relaxed(problem, overdue), overdue), problem, overdue)
+    booked = {s.job_id for r in current.routes for s in r.stops if not s.fixed}
+    windowed = {j.id for j in problem.jobs if j.windows and j.fixed is None}
+    late = {u.job_id for u in plan.unassigned
+            if u.job_id in booked & windowed and u.reason_code in LATE_RATHER_THAN_DROPPED}
+    if not late:
+        return plan
+    # the room the search left, with their windows open to the end of the day
+    from crewboard.routing.finish import finish_plan
+
+    relaxed = _relaxed(problem, late)
+    kept = finish_plan(relaxed, tech_days(relaxed), TravelTable(relaxed),
+                       {r.technician_id: r for r in plan.routes}, plan.engine)
+    return _marked_late(_earliest(kept, relaxed, late), problem, late)
 
 
 LATE_RATHER_THAN_DROPPED = ("no_room", "window_unreachable")
-"""Why a booked job left a re-plan that a late visit fixes: it is planned
-again with its window open to the end of the day and shown late (a second,
-warm search); any other reason (skills, time off, capacity) stands."""
-
-
-def overdue_jobs(problem: Problem, current: Plan) -> set[str]:
-    """Jobs on the current plan that nobody can start inside any of their windows any more.
-
-    A re-plan with the windows as given would drop them (no route can serve
-    them on time) and the proposal would take booked customers off the day;
-    a dispatcher keeps them, late, and warns the customer. So they are
-    planned from now to the end of the day and shown late (:func:`_marked_late`).
-    """
-    if not problem.technicians:
-        return set()
-    now = min(t.available_from if t.available_from is not None else t.shift_start
-              for t in problem.technicians)
-    booked = {s.job_id for r in current.routes for s in r.stops if not s.fixed}
-    return {j.id for j in problem.jobs
-            if j.id in booked and j.fixed is None and j.windows
-            and max(w.end - j.service_s for w in j.windows) < now}
+"""Why a booked job left a re-plan that a late visit fixes. Such a job (on
+the current plan, with windows nobody can meet any more) is placed, late,
+in the room the search left: never at the expense of work that can be on
+time; any other reason (skills, time off, capacity) stands."""
 
 
 def _relaxed(problem: Problem, overdue: set[str]) -> Problem:
-    if not overdue:
-        return problem
+    """``overdue`` jobs with one window: from their first start (never before
+    now) to the end of the latest shift."""
     now = min(t.available_from if t.available_from is not None else t.shift_start
               for t in problem.technicians)
     end = max(t.shift_end for t in problem.technicians)
+
     def late(j: Job) -> TimeWindow:  # never earlier than the customer was told
         start = max(now, min((w.start for w in j.windows), default=now))
         return TimeWindow(start, max(end, start + j.service_s))
