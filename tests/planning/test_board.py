@@ -33,9 +33,10 @@ from crewboard.technicians.kinds import AbsenceKind
 from crewboard.technicians.models import Technician
 from crewboard.tracking.actions import do_customer_request
 from crewboard.tracking.queries import customer_exceptions
-from tests.conftest import TZ, World
+from tests.conftest import World
 from tests.web.board_day import BoardDay, local, today
 from tests.web.board_day import board_day as build_day
+from tests.web.clock import WEB_TZ
 
 
 def _busy_day(world: World) -> BoardDay:
@@ -88,7 +89,7 @@ def _orm_board(s: Session, actor: Actor, now: Any) -> dict[str, Any]:
     from zoneinfo import ZoneInfo
 
     only = [actor.technician_id] if actor.role is Role.technician else None
-    tz, day = ZoneInfo(TZ), today()
+    tz, day = ZoneInfo(WEB_TZ), today()  # board_day puts the company there
     jobs = list(s.scalars(day_loading(jobs_query(actor, tz, day=day))).unique())
     if only is None:
         seen = {x.id for x in jobs}
