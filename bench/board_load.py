@@ -154,14 +154,16 @@ sys.path.insert(0, {src!r})
 from crewboard.api.app import create_app
 from crewboard.cli.serve import freeze_startup_objects
 from crewboard.config import Settings
-app = create_app(Settings(database_url={url!r}, background=False), migrate=False)
+app = create_app(Settings(database_url={url!r}, background=False{extra}), migrate=False)
 freeze_startup_objects()  # as ``crewboard serve`` does
 uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning")
 """
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
-    code = SERVER.format(src=str(REPO / "src"), url=url, port=port)
+def serve(url: str, port: int, **settings: object) -> subprocess.Popen:
+    """A real uvicorn on ``port`` in a child process; ``settings`` go to ``Settings``."""
+    extra = "".join(f", {k}={v!r}" for k, v in settings.items())
+    code = SERVER.format(src=str(REPO / "src"), url=url, port=port, extra=extra)
     proc = subprocess.Popen([sys.executable, "-c", code])
     import httpx2 as httpx
 

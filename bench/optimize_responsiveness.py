@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,41 +24,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from board_load import REPO, build, free_port, pct, reuse  # noqa: E402
-
-SERVER = """
-import sys, uvicorn
-sys.path.insert(0, {src!r})
-from crewboard.api.app import create_app
-from crewboard.config import Settings
-app = create_app(Settings(database_url={url!r}, background=False,
-                          solver_processes={processes}), migrate=False)
-uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning")
-"""
-
-
-def serve(url: str, port: int, processes: int) -> subprocess.Popen:
-    import httpx2 as httpx
-
-    code = SERVER.format(src=str(REPO / "src"), url=url, port=port, processes=processes)
-    proc = subprocess.Popen([sys.executable, "-c", code])
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                time.sleep(3)  # let the solver workers finish starting
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
+from board_load import REPO, build, free_port, pct, reuse, serve  # noqa: E402
 
 
 def measure(url: str, token: str, day: str, processes: int, limit_s: float) -> dict:
     import httpx2 as httpx
 
     port = free_port()
-    proc = serve(url, port, processes)
+    proc = serve(url, port, solver_processes=processes)
+    time.sleep(3)  # let the solver workers finish starting
     base = f"http://127.0.0.1:{port}"
     lat: list[float] = []
     done = threading.Event()
@@ -117,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     out = {"machine": f"{platform.machine()}, {os.cpu_count()} cores",
            "load": os.getloadavg(), "time_limit_s": args.time_limit, "rows": rows}
     print(json.dumps(out, indent=2))
-    (REPO / "bench" / "results").mkdir(exist_ok=True)
-    (REPO / "bench" / "results" / "optimize_responsiveness.json").write_text(json.dumps(out, indent=2))
+    results = REPO / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "optimize_responsiveness.json").write_text(json.dumps(out, indent=2))
     return 0
 
 

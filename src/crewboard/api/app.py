@@ -43,27 +43,11 @@ def background_services(app: FastAPI) -> list[Any]:
     return services
 
 
-class _Engine:
-    """The solver worker processes, warmed with the server (they end with the process)."""
-
-    def __init__(self, processes: int) -> None:
-        self.processes = processes
-
-    def start(self) -> None:
-        import threading
-
-        from crewboard.planning.engine import configure_engine, warm_engine
-
-        configure_engine(self.processes)
-        threading.Thread(target=warm_engine, name="crewboard-engine-warm", daemon=True).start()
-
-    def stop(self) -> None:
-        pass
-
-
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    services = [_Engine(app.state.settings.solver_processes), *background_services(app)]
+    from crewboard.planning.engine import SolverWorkers
+
+    services = [SolverWorkers(app.state.settings.solver_processes), *background_services(app)]
     for service in services:
         service.start()
     app.state.services = services

@@ -69,3 +69,18 @@ def stop_engine() -> None:
         pool = _pool
     if pool is not None:
         pool.close()
+
+
+class SolverWorkers:
+    """Server service: the configured workers, one started at once so the first
+    Optimize does not wait for its imports. They end with the process, not the app."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+
+    def start(self) -> None:
+        configure_engine(self.processes)
+        threading.Thread(target=warm_engine, name="crewboard-engine-warm", daemon=True).start()
+
+    def stop(self) -> None:
+        """Nothing to stop here: tests start many apps in one process (see configure_engine)."""

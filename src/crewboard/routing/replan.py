@@ -17,7 +17,7 @@ from typing import Any
 from crewboard.routing.plan import Plan, Unassigned, compute_kpis
 from crewboard.routing.problem import Job, Problem, TimeWindow
 from crewboard.routing.solver import available_seconds, solve
-from crewboard.routing.timing import TravelTable, place_breaks, schedule, tech_days
+from crewboard.routing.timing import TechDay, TravelTable, place_breaks, schedule, tech_days
 
 #: Interactive re-plan settings. Measured on 50 technicians / 400 jobs at noon:
 #: from a warm start, VROOM at exploration 1 with no time limit needs about
@@ -81,9 +81,10 @@ def replan(
     from crewboard.routing.finish import finish_plan
 
     relaxed = _relaxed(problem, late)
-    kept = finish_plan(relaxed, tech_days(relaxed), TravelTable(relaxed),
-                       {r.technician_id: r for r in plan.routes}, plan.engine)
-    return _marked_late(_earliest(kept, relaxed, late), problem, late)
+    days, table = tech_days(relaxed), TravelTable(relaxed)
+    kept = finish_plan(relaxed, days, table, {r.technician_id: r for r in plan.routes},
+                       plan.engine)
+    return _marked_late(_earliest(kept, relaxed, late, days, table), problem, late, days)
 
 
 LATE_RATHER_THAN_DROPPED = ("no_room", "window_unreachable")
@@ -108,7 +109,8 @@ def _relaxed(problem: Problem, overdue: set[str]) -> Problem:
     return replace(problem, jobs=jobs)
 
 
-def _earliest(plan: Plan, relaxed: Problem, overdue: set[str]) -> Plan:
+def _earliest(plan: Plan, relaxed: Problem, overdue: set[str], days: dict[str, TechDay],
+              table: TravelTable) -> Plan:
     """Routes with a late visit re-timed as early as the rules allow.
 
     The search's cost is driving, so it may put lunch before a visit that is
@@ -116,7 +118,6 @@ def _earliest(plan: Plan, relaxed: Problem, overdue: set[str]) -> Plan:
     timed again with breaks after the visits that can go first (when that
     keeps every rule of the relaxed day).
     """
-    days, table = tech_days(relaxed), TravelTable(relaxed)
     jobs = {j.id: j for j in relaxed.jobs}
     routes = []
     for r in plan.routes:
@@ -130,15 +131,17 @@ def _earliest(plan: Plan, relaxed: Problem, overdue: set[str]) -> Plan:
     return Plan(tuple(routes), plan.unassigned, plan.kpis, plan.origin, plan.engine)
 
 
-def _marked_late(plan: Plan, problem: Problem, overdue: set[str]) -> Plan:
-    """``plan`` with each overdue stop's lateness against its real windows."""
+def _marked_late(plan: Plan, problem: Problem, overdue: set[str],
+                 days: dict[str, TechDay]) -> Plan:
+    """``plan`` with each overdue stop's lateness against its real windows
+    (``days``: the technicians' days, which relaxing windows leaves as they were)."""
     ends = {j.id: max(w.end for w in j.windows) for j in problem.jobs
             if j.id in overdue and j.windows}
     routes = tuple(
         replace(r, stops=tuple(replace(s, late_s=max(0, s.end - ends[s.job_id]))
                                if s.job_id in ends else s for s in r.stops))
         for r in plan.routes)
-    kpis = compute_kpis(routes, plan.unassigned, available_seconds(tech_days(problem)))
+    kpis = compute_kpis(routes, plan.unassigned, available_seconds(days))
     return Plan(routes, plan.unassigned, kpis, plan.origin, plan.engine)
 
 

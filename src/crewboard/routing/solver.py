@@ -46,6 +46,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import vroom
@@ -383,6 +384,17 @@ def available_seconds(days: dict[str, TechDay]) -> dict[str, int]:
     return out
 
 
+class SolverRejected(ProblemError):
+    """VROOM refused the input; ``technician_id`` names the vehicle when it said which."""
+
+    def __init__(self, message: str, record: str, technician_id: str | None) -> None:
+        super().__init__("solver_rejected", message, record)
+        self.technician_id = technician_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SolverRejected, (self.message, self.record, self.technician_id))
+
+
 def _run_vroom(inp: vroom.Input, problem: Problem, model: _Model) -> dict:
     o = problem.options
     level, timeout_s = search_settings(
@@ -407,13 +419,9 @@ def _run_vroom(inp: vroom.Input, problem: Problem, model: _Model) -> dict:
         if m and int(m.group(1)) in model.vehicle_tech:
             tid = model.vehicle_tech[int(m.group(1))]
             record = f"technician {model.days[tid].technician.name or tid}"
-        err = ProblemError(
-            "solver_rejected",
-            f"{record or 'problem'}: the solver rejected the data ({msg})",
-            record,
-        )
-        err.technician_id = tid  # type: ignore[attr-defined]
-        raise err from None
+        raise SolverRejected(
+            f"{record or 'problem'}: the solver rejected the data ({msg})", record, tid
+        ) from None
     return sol.to_dict()
 
 
@@ -437,10 +445,10 @@ def _solve_vroom(problem: Problem, initial: Plan | None) -> tuple[dict, _Model, 
     for attempt in range(WARM_RETRIES + 2):
         try:
             return _run_vroom(inp, problem, model), model, initial
-        except ProblemError as exc:
+        except SolverRejected as exc:
             if initial is None:
                 raise
-            refused = getattr(exc, "technician_id", None)
+            refused = exc.technician_id
             log.info("VROOM refused the warm start (%s)", exc.message)
             if refused is None or attempt >= WARM_RETRIES:
                 initial = None  # an unusable warm start: solve cold

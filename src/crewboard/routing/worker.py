@@ -12,10 +12,11 @@ Why not in the caller's process:
 Workers are fresh interpreters (``python -m crewboard.routing.worker``,
 never a fork of a threaded web process, and never a re-run of the caller's
 main script), keep running between solves (no start-up per call), and take
-one task at a time over a socket pair. While a task runs, the caller polls for the answer and checks
-the worker's CPU time: a search always burns CPU, so a worker whose CPU clock
-has not moved for :data:`STALL_S` is stuck; it is killed and the task is run
-once more in a fresh worker. :data:`HARD_CAP_S` bounds a task that spins.
+one task at a time over a socket pair. While a task runs, the caller polls
+for the answer and checks the worker's CPU time: a search always burns CPU,
+so a worker whose CPU clock has not moved for :data:`STALL_S` is stuck; it
+is killed and the task is run once more in a fresh worker. :data:`HARD_CAP_S`
+bounds a task that spins.
 """
 
 from __future__ import annotations
@@ -136,6 +137,12 @@ class _Worker:
             raise _Stuck(f"the solver process went away ({exc})") from None
         return reply
 
+    def wait_ready(self, stall_s: float, cap_s: float) -> None:
+        """Wait for the first answer, which says the imports are done."""
+        if not self.ready:
+            self._reply(time.monotonic(), stall_s, cap_s)
+            self.ready = True
+
     def run(self, fn: Callable[..., Any], args: tuple, kwargs: dict, stall_s: float,
             cap_s: float) -> tuple[bool, Any]:
         """Run one task: ``(True, result)`` or ``(False, error raised by fn)``.
@@ -143,9 +150,7 @@ class _Worker:
         Raises :class:`_Stuck` if the task stalls, passes ``cap_s`` or kills
         the worker.
         """
-        if not self.ready:  # the first answer says the imports are done
-            self._reply(time.monotonic(), stall_s, cap_s)
-            self.ready = True
+        self.wait_ready(stall_s, cap_s)
         try:
             self.conn.send((fn, args, kwargs))
         except OSError as exc:
@@ -216,9 +221,7 @@ class SolverPool:
         with self._free:
             w = self._take()
             try:
-                if not w.ready:
-                    w._reply(time.monotonic(), self.stall_s, self.cap_s)
-                    w.ready = True
+                w.wait_ready(self.stall_s, self.cap_s)
             except _Stuck:
                 w.stop()
                 return
